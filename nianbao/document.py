@@ -1,0 +1,45 @@
+"""What every reader hands to the parser: a report as an ordered list of rows of printed cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message names the file and what is wrong."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path.name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a report.
+
+    ``cells`` holds the printed text of each cell, in reading order ("" for an empty cell). A line of running
+    text is a row of one cell. ``tabular`` is True when the cells come from a table structure (a markdown pipe
+    row, an HTML ``<tr>``, a PDF table row), so that their count can be trusted; False for running text, where
+    the parser splits label and numbers itself. ``where`` locates the row in the file for a reader of the
+    output ("line 57", "page 3, table 1, row 5").
+    """
+
+    cells: tuple[str, ...]
+    where: str
+    tabular: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.cells)
+
+
+@dataclass
+class Document:
+    """A report as read from one file, before any parsing."""
+
+    path: Path
+    kind: str  # "text", "html", "pdf"
+    rows: list[Row] = field(default_factory=list)
+    title: str = ""  # the title the file format carries (HTML <title>, PDF metadata), if any
