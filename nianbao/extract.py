@@ -1,0 +1,125 @@
+"""One report file in, one Report out: read → parse → validate. A failure is recorded, never raised."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from nianbao import codebook
+from nianbao.document import ReadError
+from nianbao.model import Finding, Report, Value
+from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
+from nianbao.parse.applications import make_value
+from nianbao.readers import read
+from nianbao.readers.transcribed import TranscribedCell
+from nianbao.sources import Source
+from nianbao.validate import check_report
+
+SECTION_ORDER = ["disclosure", "applications", "review_litigation", "narrative"]
+APPLICANT_ORDER = ["", *codebook.applicants()]
+
+
+def value_order(value: Value) -> tuple[int, int, int]:
+    return (SECTION_ORDER.index(value.section), codebook.order(value.item), APPLICANT_ORDER.index(value.applicant))
+
+
+def extract_file(path: Path, source: Source | None = None) -> Report:
+    """Extract one report; any error reading it becomes status "failed" with the reason."""
+    report = Report(report_id=path.stem, source_file=path.name)
+    try:
+        data = path.read_bytes()
+        report.sha256 = hashlib.sha256(data).hexdigest()
+        _extract(path, source, report)
+    except ReadError as error:
+        report.status, report.error = "failed", str(error)
+        report.values, report.findings = [], []
+    except OSError as error:
+        report.status, report.error = "failed", f"{path.name}: cannot read the file ({error.strerror})"
+    if source is not None:
+        report.body, report.level, report.parent = source.body or report.body, source.level, source.parent
+        report.year = source.year or report.year
+    if report.status != "failed":
+        report.status = "findings" if report.findings else "ok"
+    return report
+
+
+def _extract(path: Path, source: Source | None, report: Report) -> None:
+    content = read(path)
+    format_hint = source.format if source else ""
+    if isinstance(content, list):
+        report.values, report.findings, report.format, report.format_variant = _from_transcription(content)
+    else:
+        parsed = parse_document(content, format_hint)
+        if parsed.tables_found == 0:
+            raise ReadError(path, "not an annual report: none of tables 二, 三, 四 (主动公开, 收到和处理申请, "
+                                  "行政复议/行政诉讼) was found")
+        report.values, report.findings = parsed.values, parsed.findings
+        report.format, report.format_variant = parsed.format, parsed.format_variant
+        report.body, report.year = parsed.title_body, parsed.title_year
+        report.findings += _check_metadata(path, source, parsed.title_body, parsed.title_year)
+    if source is not None:
+        if source.sha256 and source.sha256 != report.sha256:
+            report.findings.append(Finding(
+                "metadata", "error", "sha256", source.sha256, report.sha256,
+                "文件与 sources.csv 记录的版本不同（sha256 不符）",
+                "The file differs from the version recorded in sources.csv (sha256 mismatch)"))
+        if source.format and report.format and source.format != report.format:
+            report.findings.append(Finding(
+                "metadata", "warning", "format", source.format, report.format,
+                f"sources.csv 记为 {source.format} 格式，表格为 {report.format} 格式",
+                f"sources.csv records the {source.format} format; the tables are in the {report.format} format"))
+        report.format = report.format or source.format
+    report.values.sort(key=value_order)
+    report.findings += check_report(report)
+
+
+def _check_metadata(path: Path, source: Source | None, body: str, year: int | None) -> list[Finding]:
+    """The title against sources.csv: a body or year that disagrees is a finding."""
+    findings = []
+    if source is None:
+        return findings
+    if body and source.body and body not in source.body and source.body not in body:
+        findings.append(Finding(
+            "metadata", "warning", "body", source.body, body,
+            f"标题中的机关“{body}”与 sources.csv 的“{source.body}”不一致",
+            f"The title names the body {body!r}; sources.csv says {source.body!r}"))
+    if year and source.year and year != source.year:
+        findings.append(Finding(
+            "metadata", "error", "year", str(source.year), str(year),
+            f"标题年度 {year} 与 sources.csv 的 {source.year} 不一致",
+            f"The title gives the year {year}; sources.csv says {source.year}"))
+    return findings
+
+
+def _from_transcription(cells: list[TranscribedCell]) -> tuple[list[Value], list[Finding], str, str]:
+    """Transcribed cells go through the same cell reading as printed ones."""
+    values, findings, seen = [], [], set()
+    applicants = codebook.applicants()
+    for cell in cells:
+        if cell.section == "narrative" and not cell.printed:
+            continue  # the report's text does not state this figure
+        item = codebook.items().get(cell.item)
+        known_applicant = (cell.applicant in applicants) if cell.section == "applications" else cell.applicant == ""
+        if item is None or item.section != cell.section or not known_applicant:
+            findings.append(Finding(
+                "structure", "error", f"{cell.section}:{cell.item}:{cell.applicant} ({cell.where})", "a codebook code",
+                cell.printed, f"转录文件 {cell.where} 的代码不在代码表中，未采用",
+                f"Transcription {cell.where}: not a codebook code; not used"))
+            continue
+        key = (cell.section, cell.item, cell.applicant)
+        if key in seen:
+            findings.append(Finding(
+                "structure", "error", f"{cell.section}:{cell.item}:{cell.applicant}", "one cell", f"again at {cell.where}",
+                "转录文件中同一单元格出现两次，仅采用第一次", "The same cell is transcribed twice; the first is used"))
+            continue
+        seen.add(key)
+        values.append(make_value(cell.section, cell.item, cell.applicant, cell.printed, True, "", cell.where))
+    items = {value.item for value in values}
+    fmt = "2019" if items & {"regulations.made", "normative_documents.made", "procurement.projects"} else "2021"
+    three_rows = bool(items & {"other.no_correction", "other.unpaid_fee", "other.other"})
+    variant = ""
+    if fmt == "2021" and "other" in items and not three_rows:
+        variant = ONE_ROW_VARIANT
+    elif fmt == "2019" and three_rows:
+        variant = THREE_ROW_VARIANT
+    return values, findings, fmt, variant

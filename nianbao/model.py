@@ -1,0 +1,52 @@
+"""The tidy records the engine produces: printed cells read to codes, and findings about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Value:
+    """One printed cell, mapped to a codebook item (and applicant column for table 三)."""
+
+    section: str
+    item: str
+    applicant: str
+    printed: str
+    value: float | None
+    unit: str
+    missing: str = ""  # why there is no number: blank, slash, dash, none, ambiguous
+    flag: str = ""  # how the cell was read when not straightforward, or why it is uncertain
+    source: str = ""
+
+
+@dataclass
+class Finding:
+    """A check the report fails. Findings describe; they never change the printed values."""
+
+    check: str  # S1, I1, I2, I3, I4, I5, N1, structure, metadata
+    severity: str  # error or warning
+    cells: str
+    expected: str
+    found: str
+    message_zh: str
+    message_en: str
+
+
+@dataclass
+class Report:
+    """Everything extracted from one file."""
+
+    report_id: str
+    source_file: str
+    sha256: str = ""
+    body: str = ""
+    year: int | None = None
+    format: str = ""
+    format_variant: str = ""
+    level: str = ""
+    parent: str = ""
+    status: str = "ok"
+    error: str = ""
+    values: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

@@ -1,0 +1,92 @@
+"""Parse a read document into codebook values: find the sections, then read each table and the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nianbao.document import Document, Row
+from nianbao.model import Finding, Value
+from nianbao.normalize import squeeze
+from nianbao.parse.applications import parse_applications
+from nianbao.parse.disclosure import parse_disclosure
+from nianbao.parse.labels import TITLE, section_of_heading
+from nianbao.parse.narrative import parse_narrative
+from nianbao.parse.review import parse_review
+
+SECTIONS = "一二三四五六"
+TABLE_NAMES = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况", "四": "四、行政复议、行政诉讼情况"}
+ONE_ROW_VARIANT = "（六）其他处理 printed as one row"
+THREE_ROW_VARIANT = "（六）其他处理 printed as three rows"
+
+
+@dataclass
+class Parsed:
+    values: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    format: str = ""
+    format_variant: str = ""
+    title_body: str = ""
+    title_year: int | None = None
+    tables_found: int = 0
+
+
+def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
+    """Rows by section numeral; rows before the first heading go to "". A heading for an earlier section than
+    the current one (a repeated table caption) does not move back."""
+    sections: dict[str, list[Row]] = {"": []}
+    current = ""
+    for row in rows:
+        numeral = section_of_heading(" ".join(row.cells)) if len(row.cells) <= 2 else None
+        if numeral and (not current or SECTIONS.index(numeral) >= SECTIONS.index(current)):
+            current = numeral
+            sections.setdefault(current, [])
+            continue
+        sections[current].append(row)
+    return sections
+
+
+def read_title(document: Document) -> tuple[str, int | None]:
+    """Body and year from the report's title: the file's own title, else its first lines of text."""
+    candidates = [document.title] if document.title else []
+    head = [squeeze(" ".join(row.cells)) for row in document.rows[:6] if not row.tabular]
+    candidates.append("".join(head))
+    for text in candidates:
+        match = TITLE.search(squeeze(text))
+        if match:
+            return (match["after"] or match["before"]).removeprefix("正文"), int(match["year"])
+    return "", None
+
+
+def parse_document(document: Document, format_hint: str = "") -> Parsed:
+    """Every value of tables 二, 三 and 四 and the narrative figures, with the structural findings."""
+    parsed = Parsed()
+    parsed.title_body, parsed.title_year = read_title(document)
+    sections = split_sections(document.rows)
+    trim = document.kind != "html"
+    everything = document.rows
+
+    disclosure = parse_disclosure(sections.get("二", []), trim, format_hint)
+    applications_rows = sections.get("三") or (everything if "三" not in sections else [])
+    fmt = disclosure.format or format_hint
+    applications = parse_applications(applications_rows, trim, other_hint=fmt == "2019" if fmt else None)
+    review = parse_review(sections.get("四", []), trim)
+    overview = sections.get("一", []) + sections.get("", []) + sections.get("四", [])
+    narrative = parse_narrative(overview, everything)
+
+    parsed.format = fmt or ("2019" if applications.other_as_one_row else "2021" if applications.found else "")
+    if parsed.format == "2021" and applications.other_as_one_row:
+        parsed.format_variant = ONE_ROW_VARIANT
+    elif parsed.format == "2019" and applications.other_as_one_row is False:
+        parsed.format_variant = THREE_ROW_VARIANT
+    for part in (disclosure, applications, review):
+        parsed.values += part.values
+        parsed.findings += part.findings
+    parsed.values += narrative
+    for numeral, part in (("二", disclosure), ("三", applications), ("四", review)):
+        if part.found:
+            parsed.tables_found += 1
+        else:
+            parsed.findings.append(Finding(
+                "structure", "error", f"table {numeral}", "table present", "missing",
+                f"未找到表格 {TABLE_NAMES[numeral]}", f"Table {numeral} ({TABLE_NAMES[numeral]}) not found"))
+    return parsed

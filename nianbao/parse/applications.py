@@ -1,0 +1,203 @@
+"""Table 三: requests received and how they were handled, one row per outcome, seven applicant columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nianbao import codebook
+from nianbao.cells import parse_cell
+from nianbao.document import Row
+from nianbao.model import Finding, Value
+from nianbao.parse.labels import GROUPS, application_code, group_of
+from nianbao.normalize import label_key
+from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
+
+SECTION = "applications"
+COLUMNS = list(codebook.applicants())
+OTHER_ROWS = GROUPS["other"][1]
+
+
+def expected_codes(other_as_one_row: bool) -> list[str]:
+    """Table-三 codes in printed order, with （六） as one row or as three."""
+    codes = [item.code for item in codebook.items().values() if item.section == SECTION]
+    drop = set(OTHER_ROWS) if other_as_one_row else {"other"}
+    return [code for code in codes if code not in drop]
+
+
+@dataclass
+class _Line:
+    code: str | None
+    cells: tuple[str, ...]
+    fits: bool
+    row: Row
+    flag: str = ""
+
+
+@dataclass
+class ApplicationsTable:
+    values: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    other_as_one_row: bool | None = None  # None when the table has no （六） rows at all
+    found: bool = False
+
+
+_HEADER_WORDS = ("自然人", "申请人情况", "法人或其他组织", "勾稽关系")
+
+
+def _row_code(split: SplitRow, group: str | None) -> tuple[str | None, str | None, str]:
+    """The code the row's labels name (the last label that names one), the group context after it, and a flag."""
+    code, flag = None, ""
+    for label in split.labels:
+        group = group_of(label_key(label)) or group
+        candidate, how = application_code(label, group)
+        if candidate is not None:
+            code, flag = candidate, how
+    return code, group, flag
+
+
+def _position(code: str) -> int:
+    return codebook.order(code)
+
+
+def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | None) -> ApplicationsTable:
+    """Read table 三 from the rows of section 三.
+
+    Rows are matched by their labels. A label printed apart from its numbers waits for the next unlabelled
+    row that comes after the rows already read; an unlabelled row that no waiting label explains is placed
+    only when the labelled rows before and after it leave exactly as many places in the fixed row order as
+    there are unlabelled rows between them.
+    """
+    table = ApplicationsTable()
+    lines: list[_Line] = []
+    waiting: list[str] = []
+    group: str | None = None
+    last = -1
+    for row in rows:
+        if is_page_furniture(row):
+            continue
+        split = split_row(row)
+        if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
+            continue
+        code, group, flag = _row_code(split, group)
+        if code is None and split.labels and group_of(label_key(split.labels[-1])) and split.carries_data(not trim_blanks):
+            continue  # a subtotal row printed for a group: no code of its own
+        if not split.carries_data(not trim_blanks):
+            if code is not None and code not in waiting:
+                waiting.append(code)
+            continue
+        if code is None and not row.tabular and len(split.data) < 2:
+            continue  # a stray number in running text
+        cells, fits = fit(split.data, len(COLUMNS), trim_blanks)
+        if code is None:
+            while waiting and _position(waiting[0]) <= last:
+                waiting.pop(0)
+            if waiting:
+                code = waiting.pop(0)
+                flag = f"label printed apart from its numbers"
+        elif code in waiting:
+            waiting.remove(code)
+        if code is not None:
+            last = max(last, _position(code))
+        lines.append(_Line(code, cells, fits, row, flag))
+    if not lines:
+        return table
+    table.found = True
+    codes_seen = {line.code for line in lines}
+    if codes_seen & set(OTHER_ROWS):
+        table.other_as_one_row = False
+    elif "other" in codes_seen:
+        table.other_as_one_row = True
+    one_row = table.other_as_one_row if table.other_as_one_row is not None else bool(other_hint)
+    order = expected_codes(one_row)
+    for line in lines:
+        if line.code not in order and line.code != "other":
+            line.code = None
+    _place_unlabelled(lines, order)
+    _emit(table, lines, order)
+    return table
+
+
+def _place_unlabelled(lines: list[_Line], order: list[str]) -> None:
+    """Give unlabelled rows the codes left free between the labelled rows around them, when that is certain."""
+    index = 0
+    while index < len(lines):
+        if lines[index].code is not None:
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and lines[end].code is None:
+            end += 1
+        before = next((order.index(l.code) for l in reversed(lines[:index]) if l.code in order), -1)
+        after = next((order.index(l.code) for l in lines[end:] if l.code in order), len(order))
+        taken = {l.code for l in lines}
+        free = [code for code in order[before + 1: after] if code not in taken]
+        if len(free) == end - index:
+            names = (order[before] if before >= 0 else "the start", order[after] if after < len(order) else "the end")
+            for line, code in zip(lines[index:end], free):
+                line.code = code
+                line.flag = f"unlabelled row placed by row order between {names[0]} and {names[1]}"
+        index = end
+
+
+def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str]) -> None:
+    by_code: dict[str, _Line] = {}
+    for line in lines:
+        if line.code is None:
+            table.findings.append(Finding(
+                "structure", "error", f"applications ({line.row.where})", "a labelled row of table 三",
+                " | ".join(line.cells),
+                f"表三第 {line.row.where} 行无法确定对应项目，数值未采用",
+                f"Table 三 row at {line.row.where} could not be matched to an item; its numbers are not used"))
+            continue
+        if line.code in by_code:
+            first = by_code[line.code]
+            same = first.cells == line.cells
+            table.findings.append(Finding(
+                "structure", "warning" if same else "error", f"applications:{line.code}",
+                "one row", f"{first.row.where}: {' | '.join(first.cells)}; {line.row.where}: {' | '.join(line.cells)}",
+                f"表三“{codebook.items()[line.code].label_zh}”行重复出现" + ("（数值相同）" if same else "（数值不同，均不采用）"),
+                f"Table 三 row {line.code} printed twice" + (" (same numbers)" if same else " (different numbers; neither used)")))
+            if not same:
+                first.fits = False
+            continue
+        by_code[line.code] = line
+    if "other" in by_code and set(OTHER_ROWS) & set(by_code):
+        del by_code["other"]  # a （六） subtotal printed above its three rows
+    for code in order:
+        line = by_code.get(code)
+        if line is None:
+            table.findings.append(Finding(
+                "structure", "error", f"applications:{code}", "row present", "missing",
+                f"表三缺少“{codebook.items()[code].label_zh}”行", f"Table 三 has no row for {code}"))
+            continue
+        if not line.fits:
+            table.findings.append(Finding(
+                "structure", "error", f"applications:{code}", f"{len(COLUMNS)} cells", f"{len(line.cells)} cells: {' | '.join(line.cells)}",
+                f"表三“{codebook.items()[code].label_zh}”行有 {len(line.cells)} 个单元格，应为 {len(COLUMNS)} 个；数值未采用",
+                f"Table 三 row {code} has {len(line.cells)} cells for {len(COLUMNS)} columns; its numbers are not used"))
+        for position, applicant in enumerate(COLUMNS):
+            printed = line.cells[position] if position < len(line.cells) else ""
+            table.values.append(make_value(SECTION, code, applicant, printed, line.fits, line.flag,
+                                           f"{line.row.where}, column {position + 1}"))
+
+
+def make_value(section: str, item: str, applicant: str, printed: str, certain: bool, flag: str, source: str) -> Value:
+    """A Value for a printed cell; an uncertain cell keeps its text but no number."""
+    unit = codebook.items()[item].unit
+    cell = parse_cell(printed)
+    if not certain:
+        return Value(section, item, applicant, printed.strip(), None, unit, "ambiguous",
+                     flag or "row does not fit the table's columns", source)
+    if cell is None:
+        return Value(section, item, applicant, printed.strip(), None, unit, "unreadable",
+                     "text where a number belongs", source)
+    notes = [flag] if flag else []
+    if cell.note:
+        notes.append(f"note printed in the cell: {cell.note}")
+    if cell.value is not None and codebook.items()[item].kind == "count":
+        if cell.value != int(cell.value):
+            notes.append("a count printed with a fraction")
+        if cell.value < 0:
+            notes.append("a negative count")
+    return Value(section, item, applicant, cell.printed, cell.value, cell.unit or unit, cell.missing,
+                 "; ".join(notes), source)

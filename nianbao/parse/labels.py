@@ -1,0 +1,176 @@
+"""Label matching tables: printed Chinese labels (as label keys) to codebook codes.
+
+This is the one place where Chinese strings live in code. Keys are compared after ``label_key`` (NFKC, no
+whitespace, no punctuation), so "1、" and "1." and "三安全一稳定" in any quotes all match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.normalize import label_key
+
+# Section headings: the numeral that opens the heading, and words its text must contain.
+SECTION_HEADINGS = {
+    "一": ("总体情况",),
+    "二": ("主动公开政府信息",),
+    "三": ("收到和处理政府信息公开申请",),
+    "四": ("行政复议",),
+    "五": ("存在的主要问题",),
+    "六": ("其他需要报告",),
+}
+
+# Table 三 groups: a group label, and its numbered items in printed order.
+GROUPS = {
+    "refused": ("不予公开", ["refused.state_secret", "refused.prohibited_by_law", "refused.security_stability",
+                             "refused.third_party", "refused.internal_affairs", "refused.deliberative",
+                             "refused.enforcement_file", "refused.inquiry_matter"]),
+    "unable": ("无法提供", ["unable.not_held", "unable.needs_creation", "unable.unclear"]),
+    "not_processed": ("不予处理", ["not_processed.petition", "not_processed.repeated", "not_processed.publication",
+                                   "not_processed.excessive", "not_processed.confirmation"]),
+    "other": ("其他处理", ["other.no_correction", "other.unpaid_fee", "other.other"]),
+}
+
+# Words that identify a table-三 row (checked in this order; the first code whose word the label holds wins).
+APPLICATION_ROWS: list[tuple[str, tuple[str, ...]]] = [
+    ("received", ("本年新收", "新收政府信息公开申请")),
+    ("carried_over", ("上年结转",)),
+    ("carried_forward", ("结转下年度", "结转下一年度")),
+    ("partially_granted", ("部分公开",)),
+    ("refused.state_secret", ("国家秘密",)),
+    ("refused.prohibited_by_law", ("禁止公开", "法律行政法规", "其他法律")),
+    ("refused.security_stability", ("三安全一稳定", "危及")),
+    ("refused.third_party", ("第三方",)),
+    ("refused.internal_affairs", ("内部事务",)),
+    ("refused.deliberative", ("过程性",)),
+    ("refused.enforcement_file", ("执法案卷",)),
+    ("refused.inquiry_matter", ("查询事项",)),
+    ("unable.not_held", ("不掌握",)),
+    ("unable.needs_creation", ("另行制作", "没有现成")),
+    ("unable.unclear", ("仍不明确", "补正后申请")),
+    ("not_processed.petition", ("信访", "举报投诉")),
+    ("not_processed.repeated", ("重复申请",)),
+    ("not_processed.publication", ("出版物",)),
+    ("not_processed.excessive", ("大量反复",)),
+    ("not_processed.confirmation", ("重新出具", "确认或")),
+    ("other.no_correction", ("不补正", "逾期不补")),
+    ("other.unpaid_fee", ("缴纳费用", "收费通知", "未缴费", "未按收费")),
+    ("granted", ("予以公开",)),
+    ("total", ("总计",)),
+]
+_OTHER_OTHER = re.compile(r"^(六其他处理)?3?其他$")
+_GROUP_ONLY = {"other": re.compile(r"^(三本年度办理结果)?六其他处理$")}
+_LEADING_NUMBER = re.compile(r"^(\d)\D")
+
+
+def group_of(key: str) -> str | None:
+    """The table-三 group a label names, if it names one."""
+    for group, (word, _) in GROUPS.items():
+        if word in key:
+            return group
+    return None
+
+
+def application_code(label: str, group: str | None) -> tuple[str | None, str]:
+    """The table-三 code for one printed label cell, and how it was matched ("" when by its words).
+
+    A numbered label whose words match nothing ("2.其他法律行政止公开", a misprint) is matched by its number
+    within the group the row belongs to; the caller flags such a cell.
+    """
+    key = label_key(label)
+    if not key:
+        return None, ""
+    if _OTHER_OTHER.match(key):
+        return "other.other", ""
+    if _GROUP_ONLY["other"].match(key):
+        return "other", ""
+    for code, words in APPLICATION_ROWS:
+        if any(word in key for word in words):
+            return code, ""
+    number = _LEADING_NUMBER.match(key)
+    if number and group is not None:
+        codes = GROUPS[group][1]
+        position = int(number[1]) - 1
+        if 0 <= position < len(codes):
+            return codes[position], f"label matched by its number in group {GROUPS[group][0]}: printed {label!r}"
+    return None, ""
+
+
+# Table 二: row labels to item prefixes, and column headers to item suffixes.
+DISCLOSURE_ROWS = [
+    ("other_services", ("其他对外管理服务事项", "对外管理服务")),
+    ("normative_documents", ("规范性文件",)),
+    ("regulations", ("规章",)),
+    ("licensing", ("行政许可",)),
+    ("punishment", ("行政处罚",)),
+    ("coercion", ("行政强制",)),
+    ("fees", ("行政事业性收费",)),
+    ("procurement", ("政府集中采购", "集中采购")),
+]
+DISCLOSURE_COLUMNS = [
+    ("issued", ("制发",)),
+    ("repealed", ("废止",)),
+    ("in_force", ("现行有效",)),
+    ("made", ("新制作",)),
+    ("published", ("新公开",)),
+    ("total_public", ("对外公开总数",)),
+    ("previous_items", ("上一年项目数", "上年项目数")),
+    ("change", ("增减", "增加减少")),
+    ("decisions", ("处理决定数",)),
+    ("projects", ("采购项目数",)),
+    ("amount", ("收费金额", "采购总金额", "总金额")),
+]
+# Column layout by format when a block's header row is missing or unreadable.
+DEFAULT_COLUMNS = {
+    "2021": {"regulations": ["issued", "repealed", "in_force"], "normative_documents": ["issued", "repealed", "in_force"],
+             "licensing": ["decisions"], "punishment": ["decisions"], "coercion": ["decisions"], "fees": ["amount"]},
+    "2019": {"regulations": ["made", "published", "total_public"],
+             "normative_documents": ["made", "published", "total_public"],
+             "licensing": ["previous_items", "change", "decisions"],
+             "other_services": ["previous_items", "change", "decisions"],
+             "punishment": ["previous_items", "change", "decisions"],
+             "coercion": ["previous_items", "change", "decisions"],
+             "fees": ["previous_items", "change"], "procurement": ["projects", "amount"]},
+}
+FORMAT_2021_COLUMNS = {"issued", "repealed", "in_force"}
+FORMAT_2019_COLUMNS = {"made", "published", "total_public", "previous_items", "change", "projects"}
+
+
+def disclosure_prefix(label: str) -> str | None:
+    key = label_key(label)
+    for prefix, words in DISCLOSURE_ROWS:
+        if any(word in key for word in words):
+            return prefix
+    return None
+
+
+def disclosure_columns(text: str) -> list[str]:
+    """Column suffixes named in a header row, in printed order."""
+    key = label_key(text)
+    found = []
+    for suffix, words in DISCLOSURE_COLUMNS:
+        positions = [key.find(word) for word in words if word in key]
+        if positions:
+            found.append((min(positions), suffix))
+    return [suffix for _, suffix in sorted(found)]
+
+
+def section_of_heading(text: str) -> str | None:
+    """The section numeral a heading opens ("二" for 二、主动公开政府信息情况), None for any other line."""
+    key = label_key(text)
+    if len(key) > 40:
+        return None
+    key = key.removeprefix("表")
+    for numeral, words in SECTION_HEADINGS.items():
+        if key.startswith(numeral) and all(word in key for word in words):
+            return numeral
+    return None
+
+
+def is_table_caption(text: str) -> bool:
+    """第二十条第（一）项 and its kin open a block of table 二."""
+    return label_key(text).startswith("第二十条第")
+
+
+TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?年度?报告")
+PAGE_NUMBER = re.compile(r"^[-—–一\s第]*\d{1,3}[-—–一\s页]*$|^第\d+页(共\d+页)?$")

@@ -1,0 +1,77 @@
+"""Figures the report states in its text (收到申请 N 件, 办结率, 行政复议 N 件, 信息处理费 N 元)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from nianbao import codebook
+from nianbao.document import Row
+from nianbao.model import Value
+from nianbao.normalize import squeeze
+
+SECTION = "narrative"
+_N = r"(\d[\d,]*(?:\.\d+)?)"
+# Patterns over the report's running text with whitespace removed; the first match of each counts.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收)[^。；;\d]{0,16}?申请[件数量为共计]{0,4}" + _N + r"件")),
+    ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + r"件")),
+    ("narrative.carried_forward", re.compile(_N + r"件申请[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)下一?年度")),
+    ("narrative.completion_rate", re.compile(r"办结率[^。；;\d]{0,6}?" + _N + r"%")),
+    ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + r"件")),
+    ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + r"件")),
+]
+_REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、)行政诉讼[^。；;\d]{0,6}?" + _N + r"件")
+_FEE = re.compile(r"收取[^。；;\d]{0,24}?处理费(?:用)?(?:共计|合计|共|为)?" + _N + r"元")
+_NO_FEE = re.compile(r"(?:未|没有|不)收取[^。；;\d]{0,24}?(?:处理费|费用)")
+
+
+@dataclass
+class _Text:
+    text: str
+    starts: list[int]
+    wheres: list[str]
+
+    def where(self, offset: int) -> str:
+        return self.wheres[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+
+def _join(rows: list[Row]) -> _Text:
+    text, starts, wheres = "", [], []
+    for row in rows:
+        if row.tabular:
+            continue
+        starts.append(len(text))
+        wheres.append(row.where)
+        text += squeeze(" ".join(row.cells))
+    return _Text(text, starts, wheres)
+
+
+def _value(item: str, printed: str, number: str, where: str) -> Value:
+    unit = codebook.items()[item].unit
+    return Value(SECTION, item, "", printed, float(number.replace(",", "")), unit, source=where)
+
+
+def parse_narrative(overview: list[Row], whole: list[Row]) -> list[Value]:
+    """Narrative figures from section 一 (requests, review, litigation) and the whole text (the fee)."""
+    values: list[Value] = []
+    text = _join(overview)
+    combined = _REVIEW_AND_LITIGATION.search(text.text)
+    # "行政复议和行政诉讼 0 件" states both counts at once; the single patterns must not read half of it.
+    searched = text.text if combined is None else text.text.replace(combined[0], "。" * len(combined[0]))
+    for item, pattern in PATTERNS:
+        match = pattern.search(searched)
+        if match and item not in {value.item for value in values}:
+            values.append(_value(item, match[0], match[1], text.where(match.start())))
+        elif not match and combined and item in ("narrative.review_cases", "narrative.litigation_cases") and float(combined[1]) == 0:
+            values.append(_value(item, combined[0], combined[1], text.where(combined.start())))
+    everything = _join(whole)
+    fee = _FEE.search(everything.text)
+    no_fee = _NO_FEE.search(everything.text)
+    if fee:
+        values.append(_value("narrative.processing_fee", fee[0], fee[1], everything.where(fee.start())))
+    elif no_fee:
+        values.append(_value("narrative.processing_fee", no_fee[0], "0", everything.where(no_fee.start())))
+    order = [item for item, _ in PATTERNS] + ["narrative.processing_fee"]
+    return sorted(values, key=lambda value: order.index(value.item))

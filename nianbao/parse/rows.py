@@ -1,0 +1,61 @@
+"""Split a row into its label and its data cells, and fit the data cells to a table's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nianbao.cells import is_data
+from nianbao.document import Row
+from nianbao.normalize import squeeze
+from nianbao.parse.labels import PAGE_NUMBER
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    labels: tuple[str, ...]  # non-empty text cells before the data
+    data: tuple[str, ...]  # cells after the last label cell
+    row: Row
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(squeeze(cell) for cell in self.data)
+
+    def carries_data(self, blanks_printed: bool) -> bool:
+        """True for a row of data. Where empty cells are printed blanks (HTML), a row of blanks is data too."""
+        return self.has_numbers or (blanks_printed and self.row.tabular and bool(self.data))
+
+
+def is_page_furniture(row: Row) -> bool:
+    """Page numbers ("- 3 -", "— 5 —", "第3页") that converters leave in the middle of tables."""
+    return bool(PAGE_NUMBER.match(squeeze(" ".join(row.cells)))) if row.text.strip() else True
+
+
+def split_row(row: Row) -> SplitRow:
+    """Labels and data of a row. A line of running text is split on whitespace: trailing numbers are data."""
+    if row.tabular:
+        cells = list(row.cells)
+        last_label = max((i for i, cell in enumerate(cells) if cell.strip() and not is_data(cell)), default=-1)
+        labels = tuple(cell for cell in cells[: last_label + 1] if cell.strip())
+        return SplitRow(labels, tuple(cells[last_label + 1:]), row)
+    tokens = " ".join(row.cells).split()
+    cut = len(tokens)
+    while cut > 0 and is_data(tokens[cut - 1]):
+        cut -= 1
+    label = "".join(tokens[:cut])
+    return SplitRow((label,) if label else (), tuple(tokens[cut:]), row)
+
+
+def fit(data: tuple[str, ...], columns: int, trim_blanks: bool) -> tuple[tuple[str, ...], bool]:
+    """The data cells fitted to ``columns``; the flag is False when they do not fit without guessing.
+
+    Converted text often carries empty cells of merged table borders at the ends of a row: those are trimmed
+    when ``trim_blanks`` (never for HTML, where an empty cell is a printed blank). A row that still has more
+    or fewer cells than columns is returned as printed, left to right, and reported as ambiguous.
+    """
+    cells = list(data)
+    if trim_blanks:
+        while len(cells) > columns and cells and not cells[-1].strip():
+            cells.pop()
+        while len(cells) > columns and cells and not cells[0].strip():
+            cells.pop(0)
+    return tuple(cells), len(cells) == columns

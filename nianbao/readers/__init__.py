@@ -1,0 +1,49 @@
+"""Readers: one per input form, chosen by the file's content, not only its extension."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nianbao.document import Document, ReadError
+from nianbao.readers.text import read_text
+from nianbao.readers.transcribed import TranscribedCell, is_transcription, read_transcription
+
+_HTML = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|meta)\b", re.IGNORECASE)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030, the superset of GBK and GB2312 that Chinese portals use."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise ReadError(path, "binary data: not text, HTML or PDF")
+
+
+def read(path: Path) -> Document | list[TranscribedCell]:
+    """Read a report file of any supported form; raises ReadError naming the file and the problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(path, f"cannot read the file ({error.strerror})") from error
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    head = data[:2048]
+    if b"%PDF-" in head[:1024]:
+        from nianbao.readers.pdf import read_pdf
+
+        return read_pdf(path)
+    if head.startswith(b"PK\x03\x04"):
+        raise ReadError(path, "a ZIP or Office document: save the report as PDF, HTML or text first")
+    if _HTML.search(head):
+        from nianbao.readers.html import read_html
+
+        return read_html(path)
+    text = decode_text(path, data)
+    if is_transcription(text):
+        return read_transcription(path, text)
+    return read_text(path, text)

@@ -1,0 +1,214 @@
+"""The identities a report must satisfy (spec: "Identities a validator checks"), as findings.
+
+Validation reads values and never changes them. Blank, "/", "—" and "无" count as 0 in the sums (the 2019
+format prints blanks for zeros); an ambiguous or unreadable cell makes its identity unknown, so it is skipped.
+"""
+
+from __future__ import annotations
+
+from nianbao import codebook
+from nianbao.cells import format_value
+from nianbao.model import Finding, Report, Value
+from nianbao.parse.labels import GROUPS
+
+APPLICANTS = list(codebook.applicants())
+ORGANISATIONS = APPLICANTS[:-1]
+OUTCOME_PARTS_2021 = ["granted", "partially_granted"] + [c for _, codes in GROUPS.values() for c in codes]
+OUTCOME_PARTS_2019 = [c for c in OUTCOME_PARTS_2021 if not c.startswith("other.")] + ["other"]
+REVIEW_BLOCKS = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+                 "litigation_after_review": "行政诉讼（复议后起诉）"}
+COUNTABLE_MISSING = {"", "blank", "slash", "dash", "none"}
+
+
+class Cells:
+    """Lookup of a report's values by (section, item, applicant)."""
+
+    def __init__(self, values: list[Value]) -> None:
+        self.values = {(v.section, v.item, v.applicant): v for v in values}
+
+    def get(self, section: str, item: str, applicant: str = "") -> Value | None:
+        return self.values.get((section, item, applicant))
+
+    def number(self, section: str, item: str, applicant: str = "") -> float | None:
+        """The number a cell counts as in a sum; None when it is absent or uncertain."""
+        value = self.get(section, item, applicant)
+        if value is None or value.missing not in COUNTABLE_MISSING:
+            return None
+        return value.value if value.value is not None else 0.0
+
+    def total(self, section: str, items: list[str], applicant: str = "") -> float | None:
+        numbers = [self.number(section, item, applicant) for item in items]
+        return None if any(n is None for n in numbers) else sum(numbers)
+
+    def shown(self, section: str, item: str, applicant: str = "") -> str:
+        value = self.get(section, item, applicant)
+        if value is not None and value.value is None and value.missing == "blank":
+            return "blank"
+        return format_value(self.number(section, item, applicant))
+
+
+def _label(code: str) -> str:
+    return codebook.items()[code].label_zh if code in codebook.items() else codebook.applicants()[code].label_zh
+
+
+def _n(number: float | None) -> str:
+    return format_value(number)
+
+
+def check_report(report: Report) -> list[Finding]:
+    """S1, I1, I2, I3 and N1 for one report."""
+    cells = Cells(report.values)
+    findings: list[Finding] = []
+    one_row = cells.get("applications", "other", "total") is not None
+    parts = OUTCOME_PARTS_2019 if one_row else OUTCOME_PARTS_2021
+    for applicant in APPLICANTS:
+        column = f"applications:*:{applicant}"
+        inflow = cells.total("applications", ["received", "carried_over"], applicant)
+        outflow = cells.total("applications", ["total", "carried_forward"], applicant)
+        if inflow is not None and outflow is not None and inflow != outflow:
+            findings.append(Finding(
+                "S1", "error", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
+                _n(inflow), _n(outflow),
+                f"表三“{_label(applicant)}”列：一加二（{_n(inflow)}）不等于（七）总计加四（{_n(outflow)}）",
+                f"Table 三 column {applicant}: received + carried over ({_n(inflow)}) differs from "
+                f"total handled + carried forward ({_n(outflow)})"))
+        handled = cells.total("applications", parts, applicant)
+        total = cells.number("applications", "total", applicant)
+        if handled is not None and total is not None and handled != total:
+            findings.append(Finding(
+                "I1", "error", f"applications:total:{applicant} vs sum of outcomes ({column})",
+                _n(handled), cells.shown("applications", "total", applicant),
+                f"表三“{_label(applicant)}”列：（七）总计为 {cells.shown('applications', 'total', applicant)}，各办理结果之和为 {_n(handled)}",
+                f"Table 三 column {applicant}: total handled printed {cells.shown('applications', 'total', applicant)}, "
+                f"outcomes sum to {_n(handled)}"))
+    for item in [i.code for i in codebook.items().values() if i.section == "applications"]:
+        if cells.get("applications", item, "total") is None:
+            continue
+        parts_sum = _sum_columns(cells, item)
+        total = cells.number("applications", item, "total")
+        if parts_sum is not None and total is not None and parts_sum != total:
+            shown = cells.shown("applications", item, "total")
+            findings.append(Finding(
+                "I2", "error", f"applications:{item}:total vs applications:{item}:natural_person..other_org",
+                _n(parts_sum), shown,
+                f"表三“{_label(item)}”行：总计为 {shown}，各申请人之和为 {_n(parts_sum)}",
+                f"Table 三 row {item}: total printed {shown}, applicant columns sum to {_n(parts_sum)}"))
+    for block, name in REVIEW_BLOCKS.items():
+        parts_sum = cells.total("review_litigation", [f"{block}.{p}" for p in ("upheld", "corrected", "other", "pending")])
+        total = cells.number("review_litigation", f"{block}.total")
+        if parts_sum is not None and total is not None and parts_sum != total:
+            findings.append(Finding(
+                "I3", "error", f"review_litigation:{block}.total vs {block}.upheld+corrected+other+pending",
+                _n(parts_sum), cells.shown("review_litigation", f"{block}.total"),
+                f"表四{name}：总计为 {cells.shown('review_litigation', f'{block}.total')}，维持、纠正、其他、尚未审结之和为 {_n(parts_sum)}",
+                f"Table 四 {block}: total printed {cells.shown('review_litigation', f'{block}.total')}, "
+                f"its parts sum to {_n(parts_sum)}"))
+    findings += _check_narrative(cells)
+    return findings
+
+
+def _sum_columns(cells: Cells, item: str) -> float | None:
+    numbers = [cells.number("applications", item, applicant) for applicant in ORGANISATIONS]
+    return None if any(n is None for n in numbers) else sum(numbers)
+
+
+def _check_narrative(cells: Cells) -> list[Finding]:
+    """N1: figures stated in the text against the tables. Text and table may differ in scope: report it."""
+    findings = []
+    received = cells.number("applications", "received", "total")
+    carried_over = cells.number("applications", "carried_over", "total")
+    handled = cells.number("applications", "total", "total")
+    litigation = cells.total("review_litigation", ["litigation_direct.total", "litigation_after_review.total"])
+    comparisons = [
+        ("narrative.received", received, "applications:received:total"),
+        ("narrative.carried_forward", cells.number("applications", "carried_forward", "total"),
+         "applications:carried_forward:total"),
+        ("narrative.review_cases", cells.number("review_litigation", "review.total"), "review_litigation:review.total"),
+        ("narrative.litigation_cases", litigation,
+         "review_litigation:litigation_direct.total+litigation_after_review.total"),
+    ]
+    for item, table_value, table_cells in comparisons:
+        stated = cells.get("narrative", item)
+        if stated is None or stated.value is None:
+            continue
+        if table_value is None:
+            found = "ambiguous or missing in the table"
+        elif table_value == stated.value:
+            continue
+        else:
+            found = _n(table_value)
+        scope = ""
+        if item == "narrative.received" and None not in (received, carried_over) and stated.value == received + carried_over:
+            scope = "（正文数字等于新收加上年结转）"
+        findings.append(Finding(
+            "N1", "warning", f"narrative:{item.split('.', 1)[1]} vs {table_cells}", _n(stated.value), found,
+            f"正文称“{stated.printed}”，表格为 {found}{scope}",
+            f"The text states {_n(stated.value)} ({stated.printed}); the table has {found}"
+            + (" (the text counts new plus carried-over requests)" if scope else "")))
+    rate = cells.get("narrative", "narrative.completion_rate")
+    if rate is not None and rate.value is not None and None not in (received, carried_over, handled):
+        if received + carried_over:
+            decimals = len(rate.printed.split("%")[0].split(".")[1]) if "." in rate.printed else 0
+            computed = round(100 * handled / (received + carried_over), decimals)
+            if computed != rate.value:
+                findings.append(Finding(
+                    "N1", "warning", "narrative:completion_rate vs applications:total/(received+carried_over)",
+                    _n(rate.value), _n(computed),
+                    f"正文办结率 {_n(rate.value)}%，按表三计算为 {_n(computed)}%",
+                    f"The text states a completion rate of {_n(rate.value)}%; table 三 gives {_n(computed)}%"))
+    return findings
+
+
+def check_series(reports: list[Report]) -> dict[str, list[Finding]]:
+    """I4 and I5 between consecutive years of the same body; findings go to the later report."""
+    findings: dict[str, list[Finding]] = {}
+    by_body: dict[str, list[Report]] = {}
+    for report in reports:
+        if report.status != "failed" and report.body and report.year:
+            by_body.setdefault(report.body, []).append(report)
+    for series in by_body.values():
+        series.sort(key=lambda r: r.year)
+        for earlier, later in zip(series, series[1:]):
+            if later.year != earlier.year + 1:
+                continue
+            findings[later.report_id] = _carry_over(earlier, later) + _documents_in_force(earlier, later)
+    return findings
+
+
+def _carry_over(earlier: Report, later: Report) -> list[Finding]:
+    before, after = Cells(earlier.values), Cells(later.values)
+    findings = []
+    for applicant in APPLICANTS:
+        forward = before.number("applications", "carried_forward", applicant)
+        over = after.number("applications", "carried_over", applicant)
+        if forward is not None and over is not None and forward != over:
+            findings.append(Finding(
+                "I4", "warning",
+                f"{earlier.report_id} applications:carried_forward:{applicant} vs {later.report_id} applications:carried_over:{applicant}",
+                _n(forward), _n(over),
+                f"“{_label(applicant)}”列：{earlier.year} 年结转下年度 {_n(forward)} 件，{later.year} 年上年结转 {_n(over)} 件",
+                f"Column {applicant}: {earlier.year} carried forward {_n(forward)}, {later.year} carried over {_n(over)}"))
+    return findings
+
+
+def _documents_in_force(earlier: Report, later: Report) -> list[Finding]:
+    before, after = Cells(earlier.values), Cells(later.values)
+    findings = []
+    for prefix in ("regulations", "normative_documents"):
+        previous = before.number("disclosure", f"{prefix}.in_force")
+        change = after.total("disclosure", [f"{prefix}.issued"])
+        repealed = after.number("disclosure", f"{prefix}.repealed")
+        now = after.number("disclosure", f"{prefix}.in_force")
+        if None in (previous, change, repealed, now):
+            continue
+        expected = previous + change - repealed
+        if expected != now:
+            findings.append(Finding(
+                "I5", "warning",
+                f"{earlier.report_id} disclosure:{prefix}.in_force + {later.report_id} disclosure:{prefix}.issued-repealed"
+                f" vs {later.report_id} disclosure:{prefix}.in_force",
+                _n(expected), _n(now),
+                f"{_label(prefix + '.in_force')}：上年 {_n(previous)} 件加本年制发 {_n(change)} 件减废止 {_n(repealed)} 件应约为 {_n(expected)} 件，报告为 {_n(now)} 件（修订、机构调整可致差异）",
+                f"{prefix} in force: last year {_n(previous)} + issued {_n(change)} - repealed {_n(repealed)} = "
+                f"{_n(expected)}, printed {_n(now)} (amendments and reorganisations can explain a gap)"))
+    return findings
