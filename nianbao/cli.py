@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nianbao.extract import extract_file
+from nianbao.extract import COMPANION_SUFFIX, extract_file
 from nianbao.model import Report
 from nianbao.sources import SOURCES_FILE, Source, read_sources
 from nianbao.template import write_template
@@ -32,7 +32,7 @@ def collect(paths: list[Path], corpus: Path | None) -> tuple[list[tuple[Path, So
         if path.is_dir():
             sources = read_sources(path)
             for file in sorted(p for p in path.iterdir() if p.is_file()):
-                if file.name in SKIPPED_NAMES or file.name.startswith("."):
+                if file.name in SKIPPED_NAMES or file.name.startswith(".") or file.name.endswith(COMPANION_SUFFIX):
                     continue
                 jobs.append((file, sources.get(file.name)))
             shared = corpus or default_corpus(path)

@@ -43,8 +43,22 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
     return report
 
 
+COMPANION_SUFFIX = ".narrative.csv"
+
+
+def companion_of(path: Path) -> Path:
+    """A transcription's narrative figures may come in a companion file: X.csv with X.narrative.csv."""
+    return path.with_name(path.stem + COMPANION_SUFFIX)
+
+
 def _extract(path: Path, source: Source | None, report: Report) -> None:
     content = read(path)
+    companion = companion_of(path)
+    if isinstance(content, list) and companion.is_file():
+        extra = read(companion)
+        if not isinstance(extra, list) or any(cell.section != "narrative" for cell in extra):
+            raise ReadError(companion, "a companion file holds only section narrative rows of a transcription")
+        content = content + extra
     format_hint = source.format if source else ""
     if isinstance(content, list):
         report.values, report.findings, report.format, report.format_variant = _from_transcription(content)

@@ -132,7 +132,7 @@ def _check_narrative(cells: Cells) -> list[Finding]:
         if stated is None or stated.value is None:
             continue
         if table_value is None:
-            found = "ambiguous or missing in the table"
+            found = "表格数值不确定或缺失，无法比较 / ambiguous or missing in the table"
         elif table_value == stated.value:
             continue
         else:
@@ -143,7 +143,8 @@ def _check_narrative(cells: Cells) -> list[Finding]:
         findings.append(Finding(
             "N1", "warning", f"narrative:{item.split('.', 1)[1]} vs {table_cells}", _n(stated.value), found,
             f"正文称“{stated.printed}”，表格为 {found}{scope}",
-            f"The text states {_n(stated.value)} ({stated.printed}); the table has {found}"
+            f"The text states {_n(stated.value)}" + (f" ({stated.printed})" if stated.printed != _n(stated.value) else "")
+            + f"; the table has {found}"
             + (" (the text counts new plus carried-over requests)" if scope else "")))
     rate = cells.get("narrative", "narrative.completion_rate")
     if rate is not None and rate.value is not None and None not in (received, carried_over, handled):
