@@ -1,0 +1,168 @@
+"""Read an HTML report page with lxml: each data table's <tr> a tabular row, each block of text a text row."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from nianbao.document import Document, ReadError, Row
+from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+
+_BLOCKS = frozenset(
+    "address article aside blockquote caption center dd details dir div dl dt fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre section summary table tbody td tfoot th thead "
+    "tr ul".split()
+)
+# Never displayed: scripts, styles, Word's XML islands and Office namespace tags (<o:p>&nbsp;</o:p>, <w:...>).
+_HIDDEN = frozenset("head script style noscript template xml select textarea".split())
+_OFFICE_PREFIXES = ("o:", "w:", "m:", "v:")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "csgb2312", "euc-cn", "hz-gb-2312"})
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def read_html(path: Path) -> Document:
+    """Read an HTML page into rows, in document order, with its <title>."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError(path, "no such file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    root = _parse(path, _decode(path, data))
+    title = join_lines(root.findtext(".//title") or "", touches_ascii)
+    rows = _Walker().rows(root)
+    if not rows:
+        raise ReadError(path, "no text in the page")
+    return Document(path=path, kind="html", rows=rows, title=title)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """Decode as the page declares (BOM, then <meta> charset), else as UTF-8, else as GB18030."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    if b"\x00" in data:
+        raise ReadError(path, "binary data, not an HTML page")
+    candidates = [_declared_codec(data), "utf-8", "gb18030"]
+    for codec in dict.fromkeys(c for c in candidates if c):
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ReadError(path, "cannot decode the page: neither its declared charset, UTF-8 nor GB18030 fits")
+
+
+def _declared_codec(data: bytes) -> str | None:
+    """The charset a <meta> tag declares, with the GB2312/GBK family widened to its superset GB18030."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", errors="ignore").lower()
+    return "gb18030" if name in _GB_FAMILY else name
+
+
+def _parse(path: Path, text: str) -> lxml.html.HtmlElement:
+    """Parse the decoded page; lxml refuses str input that still carries an XML encoding declaration."""
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+    except (etree.ParserError, ValueError) as error:
+        raise ReadError(path, f"not a readable HTML page: {error}") from error
+
+
+def _tag(node: etree._Element) -> str | None:
+    """Lower-case tag name, or None for comments (Word's conditional comments) and processing instructions."""
+    return node.tag.lower() if isinstance(node.tag, str) else None
+
+
+def _hidden(node: etree._Element, tag: str) -> bool:
+    return tag in _HIDDEN or tag.startswith(_OFFICE_PREFIXES) or bool(_DISPLAY_NONE.search(node.get("style", "")))
+
+
+class _Walker:
+    """Walks the page in document order, emitting a text row per block and a tabular row per data-table <tr>.
+
+    A data table is a table with no table inside it. A table that contains tables is page layout
+    (navigation, a frame around the report): its cells are read as blocks of text, its inner tables as tables.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[Row] = []
+        self._pending: list[str] = []
+        self._paragraphs = 0
+        self._tables = 0
+
+    def rows(self, root: lxml.html.HtmlElement) -> list[Row]:
+        """Every row of the page, in document order."""
+        self._visit(root)
+        self._flush()
+        return self._rows
+
+    def _visit(self, node: etree._Element) -> None:
+        tag = _tag(node)
+        if tag is None or _hidden(node, tag):
+            return
+        if tag == "table" and node.find(".//table") is None:
+            self._flush()
+            self._table(node)
+            return
+        if tag in _BLOCKS or tag == "br":
+            self._flush()
+        if node.text:
+            self._pending.append(node.text)
+        for child in node:
+            self._visit(child)
+            if child.tail:
+                self._pending.append(child.tail)
+        if tag in _BLOCKS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """End the current block: its text, if any, becomes a text row."""
+        text = join_lines("".join(self._pending), touches_ascii)
+        self._pending.clear()
+        if text:
+            self._paragraphs += 1
+            self._rows.append(Row((text,), f"paragraph {self._paragraphs}"))
+
+    def _table(self, table: etree._Element) -> None:
+        """The caption as text, then one tabular row per <tr> that prints anything."""
+        for caption in table.iter("caption"):
+            self._pending.extend(_pieces(caption))
+            self._flush()
+        rows = [cells for cells in map(_cells, table.iter("tr")) if any(cells)]
+        if rows:
+            self._tables += 1
+            for number, cells in enumerate(rows, start=1):
+                self._rows.append(Row(cells, f"table {self._tables}, row {number}", tabular=True))
+
+
+def _cells(tr: etree._Element) -> tuple[str, ...]:
+    """Each visible <td>/<th> is one cell, in order: rowspan and colspan are not expanded."""
+    return tuple(_cell_text(cell) for cell in tr if (tag := _tag(cell)) in ("td", "th") and not _hidden(cell, tag))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """The printed text of a cell: its lines (<br>, <p>, <div>) joined as the PDF reader joins wrapped lines."""
+    return join_lines("".join(_pieces(cell)), between_ascii_words)
+
+
+def _pieces(node: etree._Element) -> Iterator[str]:
+    """The visible text under a node, with a newline at each line break and block boundary."""
+    if node.text:
+        yield node.text
+    for child in node:
+        tag = _tag(child)
+        if tag is not None and not _hidden(child, tag):
+            if tag in _BLOCKS or tag == "br":
+                yield "\n"
+            yield from _pieces(child)
+        if child.tail:
+            yield child.tail
