@@ -66,7 +66,8 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
     everything = document.rows
 
     disclosure = parse_disclosure(sections.get("二", []), trim, format_hint)
-    applications_rows = sections.get("三") or (everything if "三" not in sections else [])
+    # Without its heading, table 三 runs on under the previous section.
+    applications_rows = sections["三"] if "三" in sections else sections[""] + sections.get("二", [])
     fmt = disclosure.format or format_hint
     applications = parse_applications(applications_rows, trim, other_hint=fmt == "2019" if fmt else None)
     review = parse_review(sections.get("四", []), trim)

@@ -15,6 +15,7 @@ from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
 SECTION = "applications"
 COLUMNS = list(codebook.applicants())
 OTHER_ROWS = GROUPS["other"][1]
+MIN_LABELLED_ROWS = 3  # fewer labelled rows of numbers than this is not table 三 but a stray line
 
 
 def expected_codes(other_as_one_row: bool) -> list[str]:
@@ -99,7 +100,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if code is not None:
             last = max(last, _position(code))
         lines.append(_Line(code, cells, fits, row, flag))
-    if not lines:
+    if sum(line.code is not None for line in lines) < MIN_LABELLED_ROWS:
         return table
     table.found = True
     codes_seen = {line.code for line in lines}

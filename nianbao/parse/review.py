@@ -34,7 +34,12 @@ def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
             continue
         if not row.tabular and len(split.data) < 2:
             continue
-        data = list(fit(split.data, 0, trim_blanks)[0]) if trim_blanks else list(split.data)
+        data = list(split.data)
+        if trim_blanks:  # border cells of converted text; the 15 numbers are checked below
+            while data and not data[-1].strip():
+                data.pop()
+            while data and not data[0].strip():
+                data.pop(0)
         cells += data
         wheres += [f"{row.where}, column {i + 1}" for i in range(len(data))]
     if not cells:

@@ -48,14 +48,19 @@ def split_row(row: Row) -> SplitRow:
 def fit(data: tuple[str, ...], columns: int, trim_blanks: bool) -> tuple[tuple[str, ...], bool]:
     """The data cells fitted to ``columns``; the flag is False when they do not fit without guessing.
 
-    Converted text often carries empty cells of merged table borders at the ends of a row: those are trimmed
-    when ``trim_blanks`` (never for HTML, where an empty cell is a printed blank). A row that still has more
-    or fewer cells than columns is returned as printed, left to right, and reported as ambiguous.
+    Converted text often carries empty cells of merged table borders at the ends of a row. When
+    ``trim_blanks`` (never for HTML, where an empty cell is a printed blank), surplus empty cells at the ends
+    are dropped, but only when every way of dropping them gives the same alignment. Otherwise the row is
+    returned as printed, left to right, and reported as ambiguous.
     """
-    cells = list(data)
-    if trim_blanks:
-        while len(cells) > columns and cells and not cells[-1].strip():
-            cells.pop()
-        while len(cells) > columns and cells and not cells[0].strip():
-            cells.pop(0)
-    return tuple(cells), len(cells) == columns
+    cells = tuple(data)
+    surplus = len(cells) - columns
+    if not trim_blanks or surplus <= 0:
+        return cells, surplus == 0
+    leading = next((i for i, cell in enumerate(cells) if cell.strip()), len(cells))
+    trailing = next((i for i, cell in enumerate(reversed(cells)) if cell.strip()), len(cells))
+    choices = {cells[front: len(cells) - (surplus - front)]
+               for front in range(surplus + 1) if front <= leading and surplus - front <= trailing}
+    if len(choices) == 1:
+        return choices.pop(), True
+    return cells, False
