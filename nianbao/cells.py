@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao.normalize import squeeze
 
@@ -32,6 +33,7 @@ class Cell:
         return self.value is not None
 
 
+@lru_cache(maxsize=1 << 16)  # Cell is immutable; "0" and the like are read thousands of times
 def parse_cell(printed: str) -> Cell | None:
     """Read a printed cell; None when it is text (a label), not a number or a no-number mark."""
     text = squeeze(printed)

@@ -49,6 +49,11 @@ def applicants() -> dict[str, Applicant]:
     return {row["applicant"]: Applicant(row["applicant"], row["label_zh"], row["label_en"]) for row in _rows("applicants.csv")}
 
 
+@cache
+def _positions() -> dict[str, int]:
+    return {code: position for position, code in enumerate(items())}
+
+
 def order(code: str) -> int:
     """Position of an item code in the codebook, for sorting."""
-    return list(items()).index(code)
+    return _positions()[code]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from nianbao import codebook
@@ -16,21 +17,20 @@ CHECK_COLUMNS = ["report_id", "check", "severity", "cells", "expected", "found",
 CODEBOOK_COLUMNS = ["section", "code", "label_zh", "label_en", "formats", "unit", "kind"]
 
 
-def _write(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+def _write(path: Path, columns: list[str], rows: Iterable[Sequence[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
-        writer.writeheader()
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
         writer.writerows(rows)
 
 
-def value_row(report_id: str, value: Value) -> dict[str, object]:
-    return {"report_id": report_id, "section": value.section, "item": value.item, "applicant": value.applicant,
-            "printed": value.printed, "value": format_value(value.value), "unit": value.unit,
-            "missing": value.missing, "flag": value.flag, "source": value.source}
+def value_row(report_id: str, value: Value) -> tuple[object, ...]:
+    return (report_id, value.section, value.item, value.applicant, value.printed, format_value(value.value),
+            value.unit, value.missing, value.flag, value.source)
 
 
-def check_row(report_id: str, finding: Finding) -> dict[str, object]:
-    return {"report_id": report_id, **{name: getattr(finding, name) for name in CHECK_COLUMNS[1:]}}
+def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
+    return (report_id, *(getattr(finding, name) for name in CHECK_COLUMNS[1:]))
 
 
 def write_outputs(reports: list[Report], out: Path) -> None:
@@ -38,13 +38,13 @@ def write_outputs(reports: list[Report], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     reports = sorted(reports, key=lambda r: r.report_id)
     _write(out / "reports.csv", REPORT_COLUMNS, [
-        {name: ("" if getattr(r, name) is None else getattr(r, name)) for name in REPORT_COLUMNS} for r in reports])
+        ["" if getattr(r, name) is None else getattr(r, name) for name in REPORT_COLUMNS] for r in reports])
     _write(out / "values.csv", VALUE_COLUMNS, [value_row(r.report_id, v) for r in reports for v in r.values])
     _write(out / "checks.csv", CHECK_COLUMNS, [check_row(r.report_id, f) for r in reports for f in r.findings])
-    rows = [{"section": i.section, "code": i.code, "label_zh": i.label_zh, "label_en": i.label_en,
-             "formats": ";".join(i.formats), "unit": i.unit, "kind": i.kind} for i in codebook.items().values()]
-    rows += [{"section": "applicant", "code": a.code, "label_zh": a.label_zh, "label_en": a.label_en,
-              "formats": "2019;2021", "unit": "", "kind": "column"} for a in codebook.applicants().values()]
+    rows = [(i.section, i.code, i.label_zh, i.label_en, ";".join(i.formats), i.unit, i.kind)
+            for i in codebook.items().values()]
+    rows += [("applicant", a.code, a.label_zh, a.label_en, "2019;2021", "", "column")
+             for a in codebook.applicants().values()]
     _write(out / "codebook.csv", CODEBOOK_COLUMNS, rows)
 
 

@@ -37,7 +37,7 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
     """Read table 二 from the rows of section 二: each row label under the most recent column header."""
     table = DisclosureTable(format=detect_format(rows))
     layout = DEFAULT_COLUMNS[table.format or format_hint or "2021"]
-    header: list[str] = []
+    header: tuple[str, ...] = ()
     stray: list[str] = []
     seen: set[str] = set()
     for row in rows:
@@ -46,7 +46,7 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
         split = split_row(row)
         label = "".join(split.labels)
         if is_table_caption(label):
-            header = []
+            header = ()
             continue
         columns = disclosure_columns(label)
         prefix = disclosure_prefix(label)

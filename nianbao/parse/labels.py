@@ -7,6 +7,7 @@ whitespace, no punctuation), so "1、" and "1." and "三安全一稳定" in any 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nianbao.normalize import label_key
 
@@ -71,6 +72,7 @@ def group_of(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def application_code(label: str, group: str | None) -> tuple[str | None, str]:
     """The table-三 code for one printed label cell, and how it was matched ("" when by its words).
 
@@ -136,6 +138,7 @@ FORMAT_2021_COLUMNS = {"issued", "repealed", "in_force"}
 FORMAT_2019_COLUMNS = {"made", "published", "total_public", "previous_items", "change", "projects"}
 
 
+@lru_cache(maxsize=1 << 14)
 def disclosure_prefix(label: str) -> str | None:
     key = label_key(label)
     for prefix, words in DISCLOSURE_ROWS:
@@ -144,7 +147,8 @@ def disclosure_prefix(label: str) -> str | None:
     return None
 
 
-def disclosure_columns(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def disclosure_columns(text: str) -> tuple[str, ...]:
     """Column suffixes named in a header row, in printed order."""
     key = label_key(text)
     found = []
@@ -152,11 +156,14 @@ def disclosure_columns(text: str) -> list[str]:
         positions = [key.find(word) for word in words if word in key]
         if positions:
             found.append((min(positions), suffix))
-    return [suffix for _, suffix in sorted(found)]
+    return tuple(suffix for _, suffix in sorted(found))
 
 
+@lru_cache(maxsize=1 << 14)
 def section_of_heading(text: str) -> str | None:
     """The section numeral a heading opens ("二" for 二、主动公开政府信息情况), None for any other line."""
+    if len(text) > 80:  # a heading is short; most rows of running text are not
+        return None
     key = label_key(text)
     if len(key) > 40:
         return None

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from nianbao.document import Document, ReadError, Row
@@ -69,12 +68,18 @@ def _declared_codec(data: bytes) -> str | None:
     return "gb18030" if name in _GB_FAMILY else name
 
 
-def _parse(path: Path, text: str) -> lxml.html.HtmlElement:
+_PARSER = etree.HTMLParser()  # plain elements: lxml.html's element classes cost a lookup per node visited
+
+
+def _parse(path: Path, text: str) -> etree._Element:
     """Parse the decoded page; lxml refuses str input that still carries an XML encoding declaration."""
     try:
-        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ReadError(path, f"not a readable HTML page: {error}") from error
+    if root is None:
+        raise ReadError(path, "not a readable HTML page: no elements")
+    return root
 
 
 def _tag(node: etree._Element) -> str | None:
@@ -83,7 +88,10 @@ def _tag(node: etree._Element) -> str | None:
 
 
 def _hidden(node: etree._Element, tag: str) -> bool:
-    return tag in _HIDDEN or tag.startswith(_OFFICE_PREFIXES) or bool(_DISPLAY_NONE.search(node.get("style", "")))
+    if tag in _HIDDEN or tag.startswith(_OFFICE_PREFIXES):
+        return True
+    style = node.get("style")
+    return style is not None and "none" in style.lower() and bool(_DISPLAY_NONE.search(style))
 
 
 class _Walker:
@@ -99,7 +107,7 @@ class _Walker:
         self._paragraphs = 0
         self._tables = 0
 
-    def rows(self, root: lxml.html.HtmlElement) -> list[Row]:
+    def rows(self, root: etree._Element) -> list[Row]:
         """Every row of the page, in document order."""
         self._visit(root)
         self._flush()
@@ -146,12 +154,17 @@ class _Walker:
 
 def _cells(tr: etree._Element) -> tuple[str, ...]:
     """Each visible <td>/<th> is one cell, in order: rowspan and colspan are not expanded."""
-    return tuple(_cell_text(cell) for cell in tr if (tag := _tag(cell)) in ("td", "th") and not _hidden(cell, tag))
+    return tuple(_cell_text(cell) for cell in tr.iterchildren("td", "th") if not _hidden(cell, cell.tag))
 
 
 def _cell_text(cell: etree._Element) -> str:
     """The printed text of a cell: its lines (<br>, <p>, <div>) joined as the PDF reader joins wrapped lines."""
-    return join_lines("".join(_pieces(cell)), between_ascii_words)
+    if len(cell) == 1 and len(cell[0]) == 0 and (tag := _tag(cell[0])) not in (None, "br") and not _hidden(cell[0], tag):
+        # most cells are <td><p>text</p></td>: the same text, without walking the tree
+        text = (cell.text or "") + ("\n" if tag in _BLOCKS else "") + (cell[0].text or "") + (cell[0].tail or "")
+    else:
+        text = "".join(_pieces(cell))
+    return join_lines(text, between_ascii_words)
 
 
 def _pieces(node: etree._Element) -> Iterator[str]:
