@@ -63,7 +63,7 @@ damages = st.lists(st.tuples(st.sampled_from(["drop", "duplicate", "wrap", "blan
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=damages)
 def test_damage_never_changes_a_number_silently(path: Path, damage: list[tuple[str, float, int]]) -> None:
     if not path.is_file():

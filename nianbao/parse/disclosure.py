@@ -13,6 +13,7 @@ from nianbao.parse.labels import (DEFAULT_COLUMNS, FORMAT_2019_COLUMNS, FORMAT_2
 from nianbao.parse.rows import fit, is_page_furniture, split_row
 
 SECTION = "disclosure"
+KNOWN_LAYOUTS = {tuple(columns) for layout in DEFAULT_COLUMNS.values() for columns in layout.values()}
 
 
 @dataclass
@@ -51,7 +52,8 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
         columns = disclosure_columns(label)
         prefix = disclosure_prefix(label)
         if columns and prefix is None:
-            header = columns
+            # Only a whole header counts: a header broken over two lines must not shift the numbers.
+            header = columns if columns in KNOWN_LAYOUTS else ()
             continue
         if not split.carries_data(not trim_blanks):
             continue
