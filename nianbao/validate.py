@@ -131,21 +131,18 @@ def _check_narrative(cells: Cells) -> list[Finding]:
         stated = cells.get("narrative", item)
         if stated is None or stated.value is None:
             continue
-        if table_value is None:
-            found = "表格数值不确定或缺失，无法比较 / ambiguous or missing in the table"
-        elif table_value == stated.value:
+        if table_value is not None and table_value == stated.value:
             continue
-        else:
-            found = _n(table_value)
-        scope = ""
-        if item == "narrative.received" and None not in (received, carried_over) and stated.value == received + carried_over:
-            scope = "（正文数字等于新收加上年结转）"
+        found = "ambiguous" if table_value is None else _n(table_value)
+        table_zh = "表格数值不确定或缺失，无法比较" if table_value is None else f"表格为 {found}"
+        table_en = "the table cannot be compared (ambiguous or missing)" if table_value is None else f"the table has {found}"
+        scope = (item == "narrative.received" and None not in (received, carried_over)
+                 and stated.value == received + carried_over)
         findings.append(Finding(
             "N1", "warning", f"narrative:{item.split('.', 1)[1]} vs {table_cells}", _n(stated.value), found,
-            f"正文称“{stated.printed}”，表格为 {found}{scope}",
+            f"正文称“{stated.printed}”，{table_zh}" + ("（正文数字等于新收加上年结转）" if scope else ""),
             f"The text states {_n(stated.value)}" + (f" ({stated.printed})" if stated.printed != _n(stated.value) else "")
-            + f"; the table has {found}"
-            + (" (the text counts new plus carried-over requests)" if scope else "")))
+            + f"; {table_en}" + (" (the text counts new plus carried-over requests)" if scope else "")))
     rate = cells.get("narrative", "narrative.completion_rate")
     if rate is not None and rate.value is not None and None not in (received, carried_over, handled):
         if received + carried_over:
