@@ -42,6 +42,7 @@ class ApplicationsTable:
     found: bool = False
 
 
+OUTCOMES_LABEL = "本年度办理结果"
 _HEADER_WORDS = ("自然人", "申请人情况", "法人或其他组织", "勾稽关系")
 
 
@@ -54,6 +55,11 @@ def _row_code(split: SplitRow, group: str | None) -> tuple[str | None, str | Non
         if candidate is not None:
             code, flag = candidate, how
     return code, group, flag
+
+
+def _is_subtotal(label: str) -> bool:
+    key = label_key(label)
+    return group_of(key) is not None or key.endswith(OUTCOMES_LABEL)
 
 
 def _position(code: str) -> int:
@@ -80,8 +86,8 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
             continue
         code, group, flag = _row_code(split, group)
-        if code is None and split.labels and group_of(label_key(split.labels[-1])) and split.carries_data(not trim_blanks):
-            continue  # a subtotal row printed for a group: no code of its own
+        if code is None and split.labels and _is_subtotal(split.labels[-1]) and split.carries_data(not trim_blanks):
+            continue  # a subtotal row printed for a group, or for all outcomes: no code of its own
         if not split.carries_data(not trim_blanks):
             if code is not None and code not in waiting:
                 waiting.append(code)
