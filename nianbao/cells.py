@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nianbao.normalize import squeeze
+from nianbao.normalize import nfkc, squeeze
 
 # Printed marks that stand for "no number", and the name recorded for each.
 NO_NUMBER = {"": "blank", "/": "slash", "\\": "slash", "无": "none", "空": "blank"}
@@ -15,6 +15,7 @@ _DASHES = set("-—–―‐‑‒−一")  # NFKC keeps em dashes; a lone 一 i
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|元|%|件|个|项|条)?$"
 )
+_SPACED_DIGITS = re.compile(r"\d\s+\d")
 _NOTE = re.compile(r"^(?P<cell>[^（(]+)[（(](?P<note>[^)）]*)[)）]$")
 
 
@@ -35,7 +36,13 @@ class Cell:
 
 @lru_cache(maxsize=1 << 16)  # Cell is immutable; "0" and the like are read thousands of times
 def parse_cell(printed: str) -> Cell | None:
-    """Read a printed cell; None when it is text (a label), not a number or a no-number mark."""
+    """Read a printed cell; None when it is text (a label), not a number or a no-number mark.
+
+    Digits separated by spaces ("12 34") may be two cells run together or one number wrapped: the cell is
+    kept as printed and marked unreadable.
+    """
+    if _SPACED_DIGITS.search(nfkc(printed)):
+        return Cell(printed.strip(), None, missing="unreadable", note="digits separated by spaces")
     text = squeeze(printed)
     if text in NO_NUMBER:
         return Cell(printed.strip(), None, missing=NO_NUMBER[text])

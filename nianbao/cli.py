@@ -74,6 +74,7 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
             state = "keeping the committed tables" if Path(name).stem in kept_ids else "no committed tables either"
             print(f"could not re-read {name} (not in {corpus or 'the shared corpus'}): {state}", file=sys.stderr)
         reports += kept
+    _fail_duplicate_ids(reports)
     series = check_series(reports)
     for report in reports:
         report.findings = [f for f in report.findings if f.check not in ("I4", "I5")] + series.get(report.report_id, [])
@@ -86,6 +87,18 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
     for report in failed:
         print(f"  failed: {report.error}", file=sys.stderr)
     return reports
+
+
+def _fail_duplicate_ids(reports: list[Report]) -> None:
+    """Two files with the same name stem would mix their rows under one report_id: the later one fails."""
+    first: dict[str, str] = {}
+    for report in reports:
+        if report.report_id in first:
+            report.status, report.values, report.findings = "failed", [], []
+            report.error = (f"{report.source_file}: report_id {report.report_id} is taken by "
+                            f"{first[report.report_id]}; rename one of the files")
+        else:
+            first[report.report_id] = report.source_file
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from nianbao import codebook
 from nianbao.document import ReadError
 from nianbao.model import Finding, Report, Value
 from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
-from nianbao.parse.applications import make_value
+from nianbao.parse.applications import expected_codes, make_value
 from nianbao.readers import read
 from nianbao.readers.transcribed import TranscribedCell
 from nianbao.sources import Source
@@ -35,6 +35,10 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
         report.values, report.findings = [], []
     except OSError as error:
         report.status, report.error = "failed", f"{path.name}: cannot read the file ({error.strerror})"
+        report.values, report.findings = [], []
+    except Exception as error:  # a damaged file can break a library in any way; the batch goes on
+        report.status, report.error = "failed", f"{path.name}: unreadable ({type(error).__name__}: {error})"
+        report.values, report.findings = [], []
     if source is not None:
         report.body, report.level, report.parent = source.body or report.body, source.level, source.parent
         report.year = source.year or report.year
@@ -136,4 +140,32 @@ def _from_transcription(cells: list[TranscribedCell]) -> tuple[list[Value], list
         variant = ONE_ROW_VARIANT
     elif fmt == "2019" and three_rows:
         variant = THREE_ROW_VARIANT
+    findings += _missing_from_transcription(values, fmt, one_row="other" in items and not three_rows)
     return values, findings, fmt, variant
+
+
+TABLES = {"disclosure": "二", "applications": "三", "review_litigation": "四"}
+
+
+def _missing_from_transcription(values: list[Value], fmt: str, one_row: bool) -> list[Finding]:
+    """A transcription is checked for the tables, rows and cells a printed report of its format has."""
+    present = {(v.section, v.item, v.applicant) for v in values}
+    expected = {
+        "disclosure": [(i.code, "") for i in codebook.items().values() if i.section == "disclosure" and fmt in i.formats],
+        "applications": [(code, a) for code in expected_codes(one_row) for a in codebook.applicants()],
+        "review_litigation": [(i.code, "") for i in codebook.items().values() if i.section == "review_litigation"],
+    }
+    findings = []
+    for section, cells in expected.items():
+        missing = [(item, applicant) for item, applicant in cells if (section, item, applicant) not in present]
+        if len(missing) == len(cells):
+            findings.append(Finding(
+                "structure", "error", f"table {TABLES[section]}", "table present", "missing",
+                f"转录文件中没有表{TABLES[section]}", f"The transcription has no table {TABLES[section]}"))
+        elif missing:
+            names = ", ".join(f"{item}:{applicant}".rstrip(":") for item, applicant in missing)
+            findings.append(Finding(
+                "structure", "error", f"{section}: {names}", "every cell of the table", f"{len(missing)} cells missing",
+                f"转录文件的表{TABLES[section]}缺少 {len(missing)} 个单元格", f"Table {TABLES[section]} of the "
+                f"transcription lacks {len(missing)} cells"))
+    return findings

@@ -104,6 +104,12 @@ def check_report(report: Report) -> list[Finding]:
                 f"Table 四 {block}: total printed {cells.shown('review_litigation', f'{block}.total')}, "
                 f"its parts sum to {_n(parts_sum)}"))
     findings += _check_narrative(cells)
+    for value in report.values:
+        if value.missing == "unreadable":
+            findings.append(Finding(
+                "structure", "warning", f"{value.section}:{value.item}:{value.applicant}".rstrip(":"), "a number",
+                value.printed, f"单元格“{value.printed}”无法读作数字，未采用（{value.source}）",
+                f"Cell {value.printed!r} cannot be read as a number; not used ({value.source})"))
     return findings
 
 

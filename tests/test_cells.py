@@ -50,7 +50,7 @@ FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．
 
 @given(st.integers(min_value=0, max_value=10**12))
 def test_any_count_reads_back_however_it_is_printed(number: int) -> None:
-    for printed in (str(number), f"{number:,}", str(number).translate(FULL_WIDTH), f" {number}件"):
+    for printed in (str(number), f"{number:,}", str(number).translate(FULL_WIDTH), f" {number}件 "):
         cell = parse_cell(printed)
         assert cell is not None and cell.value == number, printed
 

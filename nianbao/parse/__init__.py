@@ -31,16 +31,22 @@ class Parsed:
 
 
 def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
-    """Rows by section numeral; rows before the first heading go to "". A heading for an earlier section than
-    the current one (a repeated table caption) does not move back."""
+    """Rows by section numeral; rows before the first heading go to "".
+
+    A heading for an earlier section than the current one is a repeated table caption and does not move back,
+    unless every section since it is still empty: then the headings so far were a table of contents.
+    """
     sections: dict[str, list[Row]] = {"": []}
     current = ""
     for row in rows:
         numeral = section_of_heading(" ".join(row.cells)) if len(row.cells) <= 2 else None
-        if numeral and (not current or SECTIONS.index(numeral) >= SECTIONS.index(current)):
-            current = numeral
-            sections.setdefault(current, [])
-            continue
+        if numeral:
+            forward = not current or SECTIONS.index(numeral) >= SECTIONS.index(current)
+            contents = not any(sections.get(n) for n in SECTIONS[SECTIONS.index(numeral):])
+            if forward or contents:
+                current = numeral
+                sections.setdefault(current, [])
+                continue
         sections[current].append(row)
     return sections
 
@@ -71,8 +77,7 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
     fmt = disclosure.format or format_hint
     applications = parse_applications(applications_rows, trim, other_hint=fmt == "2019" if fmt else None)
     review = parse_review(sections.get("四", []), trim)
-    overview = sections.get("一", []) + sections.get("", []) + sections.get("四", [])
-    narrative = parse_narrative(overview, everything)
+    narrative = parse_narrative(sections.get("", []) + sections.get("一", []), sections.get("四", []), everything)
 
     parsed.format = fmt or ("2019" if applications.other_as_one_row else "2021" if applications.found else "")
     if parsed.format == "2021" and applications.other_as_one_row:

@@ -8,7 +8,7 @@ from nianbao import codebook
 from nianbao.cells import parse_cell
 from nianbao.document import Row
 from nianbao.model import Finding, Value
-from nianbao.parse.labels import GROUPS, application_code, group_of
+from nianbao.parse.labels import GROUPS, applicant_of_header, application_code, group_of
 from nianbao.normalize import label_key
 from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
 
@@ -43,7 +43,8 @@ class ApplicationsTable:
 
 
 OUTCOMES_LABEL = "本年度办理结果"
-_HEADER_WORDS = ("自然人", "申请人情况", "法人或其他组织", "勾稽关系")
+SUBTOTAL_WORDS = ("小计", "合计")
+_HEADER_WORDS = ("自然人", "申请人情况", "法人或其他组织", "勾稽关系", "商业企业", "科研机构", "法律服务")
 
 
 def _row_code(split: SplitRow, group: str | None) -> tuple[str | None, str | None, str]:
@@ -59,7 +60,24 @@ def _row_code(split: SplitRow, group: str | None) -> tuple[str | None, str | Non
 
 def _is_subtotal(label: str) -> bool:
     key = label_key(label)
-    return group_of(key) is not None or key.endswith(OUTCOMES_LABEL)
+    return group_of(key) is not None or key.endswith(OUTCOMES_LABEL) or key.endswith(SUBTOTAL_WORDS)
+
+
+def column_order(headers: list[Row]) -> list[str] | None:
+    """The applicant columns in printed order, read from the header rows; None when they do not say.
+
+    The five kinds of organisation usually share one header row, under 法人或其他组织: their order is read
+    from it. 自然人 and 总计 stand before and after them unless a row that holds all seven says otherwise.
+    """
+    organisations = COLUMNS[1:-1]
+    for row in headers:
+        named = [applicant_of_header(cell) for cell in row.cells]
+        printed = [code for code in named if code is not None]
+        if sorted(printed) == sorted(COLUMNS):
+            return printed
+        if sorted(printed) == sorted(organisations):
+            return [COLUMNS[0], *printed, COLUMNS[-1]]
+    return None
 
 
 def _position(code: str) -> int:
@@ -75,6 +93,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
     there are unlabelled rows between them.
     """
     table = ApplicationsTable()
+    headers: list[Row] = []
     lines: list[_Line] = []
     waiting: list[str] = []
     group: str | None = None
@@ -84,6 +103,8 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
             continue
         split = split_row(row)
         if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
+            if row.tabular and not split.has_numbers:
+                headers.append(row)
             continue
         code, group, flag = _row_code(split, group)
         if code is None and split.labels and _is_subtotal(split.labels[-1]) and split.carries_data(not trim_blanks):
@@ -100,7 +121,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
                 waiting.pop(0)
             if waiting:
                 code = waiting.pop(0)
-                flag = f"label printed apart from its numbers"
+                flag = "label printed apart from its numbers"
         elif code in waiting:
             waiting.remove(code)
         if code is not None:
@@ -120,7 +141,13 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if line.code not in order and line.code != "other":
             line.code = None
     _place_unlabelled(lines, order)
-    _emit(table, lines, order)
+    columns = column_order(headers) or COLUMNS
+    if columns != COLUMNS:
+        table.findings.append(Finding(
+            "structure", "warning", "applications:columns", " | ".join(COLUMNS), " | ".join(columns),
+            "表三申请人各列的顺序与规定格式不同，已按表头读取",
+            "Table 三 prints its applicant columns in a non-standard order; they were read by their headers"))
+    _emit(table, lines, order, columns)
     return table
 
 
@@ -146,14 +173,14 @@ def _place_unlabelled(lines: list[_Line], order: list[str]) -> None:
         index = end
 
 
-def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str]) -> None:
+def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str], columns: list[str]) -> None:
     by_code: dict[str, _Line] = {}
     for line in lines:
         if line.code is None:
             table.findings.append(Finding(
                 "structure", "error", f"applications ({line.row.where})", "a labelled row of table 三",
                 " | ".join(line.cells),
-                f"表三第 {line.row.where} 行无法确定对应项目，数值未采用",
+                f"表三中有一行无法确定对应项目，数值未采用（{line.row.where}）",
                 f"Table 三 row at {line.row.where} could not be matched to an item; its numbers are not used"))
             continue
         if line.code in by_code:
@@ -165,7 +192,7 @@ def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str]) -> Non
                 f"表三“{codebook.items()[line.code].label_zh}”行重复出现" + ("（数值相同）" if same else "（数值不同，均不采用）"),
                 f"Table 三 row {line.code} printed twice" + (" (same numbers)" if same else " (different numbers; neither used)")))
             if not same:
-                first.fits = False
+                first.fits, first.flag = False, "row printed twice with different numbers"
             continue
         by_code[line.code] = line
     if "other" in by_code and set(OTHER_ROWS) & set(by_code):
@@ -177,12 +204,12 @@ def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str]) -> Non
                 "structure", "error", f"applications:{code}", "row present", "missing",
                 f"表三缺少“{codebook.items()[code].label_zh}”行", f"Table 三 has no row for {code}"))
             continue
-        if not line.fits:
+        if not line.fits and len(line.cells) != len(COLUMNS):
             table.findings.append(Finding(
                 "structure", "error", f"applications:{code}", f"{len(COLUMNS)} cells", f"{len(line.cells)} cells: {' | '.join(line.cells)}",
                 f"表三“{codebook.items()[code].label_zh}”行有 {len(line.cells)} 个单元格，应为 {len(COLUMNS)} 个；数值未采用",
                 f"Table 三 row {code} has {len(line.cells)} cells for {len(COLUMNS)} columns; its numbers are not used"))
-        for position, applicant in enumerate(COLUMNS):
+        for position, applicant in enumerate(columns):
             printed = line.cells[position] if position < len(line.cells) else ""
             table.values.append(make_value(SECTION, code, applicant, printed, line.fits, line.flag,
                                            f"{line.row.where}, column {position + 1}"))

@@ -13,7 +13,7 @@ from nianbao.parse.labels import (DEFAULT_COLUMNS, FORMAT_2019_COLUMNS, FORMAT_2
 from nianbao.parse.rows import fit, is_page_furniture, split_row
 
 SECTION = "disclosure"
-KNOWN_LAYOUTS = {tuple(columns) for layout in DEFAULT_COLUMNS.values() for columns in layout.values()}
+KNOWN_LAYOUTS = {frozenset(columns) for layout in DEFAULT_COLUMNS.values() for columns in layout.values()}
 
 
 @dataclass
@@ -40,7 +40,7 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
     layout = DEFAULT_COLUMNS[table.format or format_hint or "2021"]
     header: tuple[str, ...] = ()
     stray: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, ...]] = {}
     for row in rows:
         if is_page_furniture(row):
             continue
@@ -53,7 +53,7 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
         prefix = disclosure_prefix(label)
         if columns and prefix is None:
             # Only a whole header counts: a header broken over two lines must not shift the numbers.
-            header = columns if columns in KNOWN_LAYOUTS else ()
+            header = columns if frozenset(columns) in KNOWN_LAYOUTS else ()
             continue
         if not split.carries_data(not trim_blanks):
             continue
@@ -67,10 +67,20 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
                 " | ".join(row.cells), f"表二“{label}”行不属于本格式，未采用",
                 f"Table 二 row {label!r} does not belong to this format; not used"))
             continue
-        if prefix in seen:
-            continue
-        seen.add(prefix)
         cells, fits = fit(split.data, len(suffixes), trim_blanks)
+        if prefix in seen:
+            same = seen[prefix] == cells
+            table.findings.append(Finding(
+                "structure", "warning" if same else "error", f"disclosure:{prefix}", "one row",
+                f"{' | '.join(seen[prefix])}; {' | '.join(cells)} ({row.where})",
+                f"表二“{label}”行重复出现" + ("（数值相同）" if same else "（数值不同，均不采用）"),
+                f"Table 二 row {label!r} printed twice" + (" (same numbers)" if same else " (different numbers; neither used)")))
+            if not same:
+                for value in table.values:
+                    if value.item.startswith(prefix + "."):
+                        value.value, value.missing, value.flag = None, "ambiguous", "row printed twice with different numbers"
+            continue
+        seen[prefix] = cells
         if not fits:
             table.findings.append(Finding(
                 "structure", "error", ", ".join(f"disclosure:{prefix}.{s}" for s in suffixes),

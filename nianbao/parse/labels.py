@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nianbao.normalize import label_key
+from nianbao.normalize import label_key, squeeze
 
 # Section headings: the numeral that opens the heading, and words its text must contain.
 SECTION_HEADINGS = {
@@ -20,6 +20,8 @@ SECTION_HEADINGS = {
     "五": ("存在的主要问题",),
     "六": ("其他需要报告",),
 }
+
+_AFTER_NUMERAL = "、.．:：,， "
 
 # Table 三 groups: a group label, and its numbered items in printed order.
 GROUPS = {
@@ -98,6 +100,28 @@ def application_code(label: str, group: str | None) -> tuple[str | None, str]:
     return None, ""
 
 
+# Table 三 column headers to applicant codes ("其他" and "总计" must stand alone in their cell).
+APPLICANT_HEADERS = [
+    ("natural_person", ("自然人",)),
+    ("commercial", ("商业企业", "商业")),
+    ("research", ("科研机构", "科研")),
+    ("social_welfare", ("社会公益组织", "公益组织", "社会公益")),
+    ("legal_services", ("法律服务机构", "法律服务")),
+]
+_ALONE = {"其他": "other_org", "总计": "total", "合计": "total"}
+
+
+@lru_cache(maxsize=1 << 12)
+def applicant_of_header(cell: str) -> str | None:
+    """The applicant column a header cell names, if it names one."""
+    key = label_key(cell)
+    if key in _ALONE:
+        return _ALONE[key]
+    if len(key) > 8:
+        return None
+    return next((code for code, words in APPLICANT_HEADERS if any(word in key for word in words)), None)
+
+
 # Table 二: row labels to item prefixes, and column headers to item suffixes.
 DISCLOSURE_ROWS = [
     ("other_services", ("其他对外管理服务事项", "对外管理服务")),
@@ -164,12 +188,12 @@ def section_of_heading(text: str) -> str | None:
     """The section numeral a heading opens ("二" for 二、主动公开政府信息情况), None for any other line."""
     if len(text) > 80:  # a heading is short; most rows of running text are not
         return None
+    opening = squeeze(text).lstrip("#").removeprefix("表")
     key = label_key(text)
-    if len(key) > 40:
-        return None
-    key = key.removeprefix("表")
+    if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
+        return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
     for numeral, words in SECTION_HEADINGS.items():
-        if key.startswith(numeral) and all(word in key for word in words):
+        if opening[0] == numeral and all(word in key for word in words):
             return numeral
     return None
 

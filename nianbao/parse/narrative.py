@@ -53,19 +53,30 @@ def _value(item: str, printed: str, number: str, where: str) -> Value:
     return Value(SECTION, item, "", printed, float(number.replace(",", "")), unit, source=where)
 
 
-def parse_narrative(overview: list[Row], whole: list[Row]) -> list[Value]:
-    """Narrative figures from section 一 (requests, review, litigation) and the whole text (the fee)."""
+def _counts(rows: list[Row], wanted: set[str]) -> list[Value]:
+    """The figures of ``wanted`` that the running text of ``rows`` states, the first statement of each."""
     values: list[Value] = []
-    text = _join(overview)
+    text = _join(rows)
     combined = _REVIEW_AND_LITIGATION.search(text.text)
     # "行政复议和行政诉讼 0 件" states both counts at once; the single patterns must not read half of it.
     searched = text.text if combined is None else text.text.replace(combined[0], "。" * len(combined[0]))
     for item, pattern in PATTERNS:
+        if item not in wanted or item in {value.item for value in values}:
+            continue
         match = pattern.search(searched)
-        if match and item not in {value.item for value in values}:
+        if match:
             values.append(_value(item, match[0], match[1], text.where(match.start())))
-        elif not match and combined and item in ("narrative.review_cases", "narrative.litigation_cases") and float(combined[1]) == 0:
+        elif combined and item in ("narrative.review_cases", "narrative.litigation_cases") and float(combined[1]) == 0:
             values.append(_value(item, combined[0], combined[1], text.where(combined.start())))
+    return values
+
+
+def parse_narrative(overview: list[Row], fallback: list[Row], whole: list[Row]) -> list[Value]:
+    """Narrative figures from section 一 (requests, review, litigation), then from ``fallback`` (the text of
+    section 四) for those section 一 does not state, and the fee from the whole text."""
+    wanted = {item for item, _ in PATTERNS}
+    values = _counts(overview, wanted)
+    values += _counts(fallback, wanted - {value.item for value in values})
     everything = _join(whole)
     fee = _FEE.search(everything.text)
     no_fee = _NO_FEE.search(everything.text)

@@ -10,6 +10,8 @@ from nianbao.readers.text import read_text
 from nianbao.readers.transcribed import TranscribedCell, is_transcription, read_transcription
 
 _HTML = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|meta)\b", re.IGNORECASE)
+_PAGE = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta)\b", re.IGNORECASE | re.DOTALL)
+_PIPE_ROW = re.compile(rb"^\s*\|.*\|\s*$", re.MULTILINE)
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -39,7 +41,8 @@ def read(path: Path) -> Document | list[TranscribedCell]:
         return read_pdf(path)
     if head.startswith(b"PK\x03\x04"):
         raise ReadError(path, "a ZIP or Office document: save the report as PDF, HTML or text first")
-    if _HTML.search(head):
+    if _PAGE.match(data.lstrip(b"\xef\xbb\xbf")) or (_HTML.search(head) and not _PIPE_ROW.search(data)):
+        # markdown from a converter may carry a tag or two; it is a page only if it opens as one
         from nianbao.readers.html import read_html
 
         return read_html(path)

@@ -31,11 +31,15 @@ def is_transcription(text: str) -> bool:
 
 def read_transcription(path: Path, text: str) -> list[TranscribedCell]:
     """Every transcribed cell, with the CSV line it came from."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     if [name.strip() for name in reader.fieldnames or []][:4] != COLUMNS:
         raise ReadError(path, f"a transcription needs the columns {','.join(COLUMNS)}; found {reader.fieldnames}")
     cells = []
-    for line, row in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise ReadError(path, f"not a readable CSV file: {error}") from error
+    for line, row in enumerate(rows, start=2):
         if None in row or any(row[name] is None for name in COLUMNS):
             raise ReadError(path, f"line {line} has {len([v for v in row.values() if v is not None])} fields, expected 4")
         cells.append(TranscribedCell(*(row[name].strip() for name in COLUMNS), where=f"line {line}"))
