@@ -15,7 +15,7 @@ class Value:
     printed: str
     value: float | None
     unit: str
-    missing: str = ""  # why there is no number: blank, slash, dash, none, ambiguous
+    missing: str = ""  # why there is no number: blank, slash, dash, none, unreadable, ambiguous
     flag: str = ""  # how the cell was read when not straightforward, or why it is uncertain
     source: str = ""
 

@@ -12,7 +12,7 @@ from nianbao.model import Finding, Report, Value
 from nianbao.parse.labels import GROUPS
 
 APPLICANTS = list(codebook.applicants())
-ORGANISATIONS = APPLICANTS[:-1]
+APPLICANT_COLUMNS = APPLICANTS[:-1]  # every column but 总计
 OUTCOME_PARTS_2021 = ["granted", "partially_granted"] + [c for _, codes in GROUPS.values() for c in codes]
 OUTCOME_PARTS_2019 = [c for c in OUTCOME_PARTS_2021 if not c.startswith("other.")] + ["other"]
 REVIEW_BLOCKS = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
@@ -51,10 +51,6 @@ def _label(code: str) -> str:
     return codebook.items()[code].label_zh if code in codebook.items() else codebook.applicants()[code].label_zh
 
 
-def _n(number: float | None) -> str:
-    return format_value(number)
-
-
 def check_report(report: Report) -> list[Finding]:
     """S1, I1, I2, I3 and N1 for one report."""
     cells = Cells(report.values)
@@ -68,19 +64,19 @@ def check_report(report: Report) -> list[Finding]:
         if inflow is not None and outflow is not None and inflow != outflow:
             findings.append(Finding(
                 "S1", "error", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
-                _n(inflow), _n(outflow),
-                f"表三“{_label(applicant)}”列：一加二（{_n(inflow)}）不等于（七）总计加四（{_n(outflow)}）",
-                f"Table 三 column {applicant}: received + carried over ({_n(inflow)}) differs from "
-                f"total handled + carried forward ({_n(outflow)})"))
+                format_value(inflow), format_value(outflow),
+                f"表三“{_label(applicant)}”列：一加二（{format_value(inflow)}）不等于（七）总计加四（{format_value(outflow)}）",
+                f"Table 三 column {applicant}: received + carried over ({format_value(inflow)}) differs from "
+                f"total handled + carried forward ({format_value(outflow)})"))
         handled = cells.total("applications", parts, applicant)
         total = cells.number("applications", "total", applicant)
         if handled is not None and total is not None and handled != total:
             findings.append(Finding(
                 "I1", "error", f"applications:total:{applicant} vs sum of outcomes ({column})",
-                _n(handled), cells.shown("applications", "total", applicant),
-                f"表三“{_label(applicant)}”列：（七）总计为 {cells.shown('applications', 'total', applicant)}，各办理结果之和为 {_n(handled)}",
+                format_value(handled), cells.shown("applications", "total", applicant),
+                f"表三“{_label(applicant)}”列：（七）总计为 {cells.shown('applications', 'total', applicant)}，各办理结果之和为 {format_value(handled)}",
                 f"Table 三 column {applicant}: total handled printed {cells.shown('applications', 'total', applicant)}, "
-                f"outcomes sum to {_n(handled)}"))
+                f"outcomes sum to {format_value(handled)}"))
     for item in [i.code for i in codebook.items().values() if i.section == "applications"]:
         if cells.get("applications", item, "total") is None:
             continue
@@ -90,19 +86,19 @@ def check_report(report: Report) -> list[Finding]:
             shown = cells.shown("applications", item, "total")
             findings.append(Finding(
                 "I2", "error", f"applications:{item}:total vs applications:{item}:natural_person..other_org",
-                _n(parts_sum), shown,
-                f"表三“{_label(item)}”行：总计为 {shown}，各申请人之和为 {_n(parts_sum)}",
-                f"Table 三 row {item}: total printed {shown}, applicant columns sum to {_n(parts_sum)}"))
+                format_value(parts_sum), shown,
+                f"表三“{_label(item)}”行：总计为 {shown}，各申请人之和为 {format_value(parts_sum)}",
+                f"Table 三 row {item}: total printed {shown}, applicant columns sum to {format_value(parts_sum)}"))
     for block, name in REVIEW_BLOCKS.items():
         parts_sum = cells.total("review_litigation", [f"{block}.{p}" for p in ("upheld", "corrected", "other", "pending")])
         total = cells.number("review_litigation", f"{block}.total")
         if parts_sum is not None and total is not None and parts_sum != total:
             findings.append(Finding(
                 "I3", "error", f"review_litigation:{block}.total vs {block}.upheld+corrected+other+pending",
-                _n(parts_sum), cells.shown("review_litigation", f"{block}.total"),
-                f"表四{name}：总计为 {cells.shown('review_litigation', f'{block}.total')}，维持、纠正、其他、尚未审结之和为 {_n(parts_sum)}",
+                format_value(parts_sum), cells.shown("review_litigation", f"{block}.total"),
+                f"表四{name}：总计为 {cells.shown('review_litigation', f'{block}.total')}，维持、纠正、其他、尚未审结之和为 {format_value(parts_sum)}",
                 f"Table 四 {block}: total printed {cells.shown('review_litigation', f'{block}.total')}, "
-                f"its parts sum to {_n(parts_sum)}"))
+                f"its parts sum to {format_value(parts_sum)}"))
     findings += _check_narrative(cells)
     for value in report.values:
         if value.missing == "unreadable":
@@ -114,7 +110,7 @@ def check_report(report: Report) -> list[Finding]:
 
 
 def _sum_columns(cells: Cells, item: str) -> float | None:
-    numbers = [cells.number("applications", item, applicant) for applicant in ORGANISATIONS]
+    numbers = [cells.number("applications", item, applicant) for applicant in APPLICANT_COLUMNS]
     return None if any(n is None for n in numbers) else sum(numbers)
 
 
@@ -139,15 +135,15 @@ def _check_narrative(cells: Cells) -> list[Finding]:
             continue
         if table_value is not None and table_value == stated.value:
             continue
-        found = "ambiguous" if table_value is None else _n(table_value)
+        found = "ambiguous" if table_value is None else format_value(table_value)
         table_zh = "表格数值不确定或缺失，无法比较" if table_value is None else f"表格为 {found}"
         table_en = "the table cannot be compared (ambiguous or missing)" if table_value is None else f"the table has {found}"
         scope = (item == "narrative.received" and None not in (received, carried_over)
                  and stated.value == received + carried_over)
         findings.append(Finding(
-            "N1", "warning", f"narrative:{item.split('.', 1)[1]} vs {table_cells}", _n(stated.value), found,
+            "N1", "warning", f"narrative:{item.split('.', 1)[1]} vs {table_cells}", format_value(stated.value), found,
             f"正文称“{stated.printed}”，{table_zh}" + ("（正文数字等于新收加上年结转）" if scope else ""),
-            f"The text states {_n(stated.value)}" + (f" ({stated.printed})" if stated.printed != _n(stated.value) else "")
+            f"The text states {format_value(stated.value)}" + (f" ({stated.printed})" if stated.printed != format_value(stated.value) else "")
             + f"; {table_en}" + (" (the text counts new plus carried-over requests)" if scope else "")))
     rate = cells.get("narrative", "narrative.completion_rate")
     if rate is not None and rate.value is not None and None not in (received, carried_over, handled):
@@ -157,9 +153,9 @@ def _check_narrative(cells: Cells) -> list[Finding]:
             if computed != rate.value:
                 findings.append(Finding(
                     "N1", "warning", "narrative:completion_rate vs applications:total/(received+carried_over)",
-                    _n(rate.value), _n(computed),
-                    f"正文办结率 {_n(rate.value)}%，按表三计算为 {_n(computed)}%",
-                    f"The text states a completion rate of {_n(rate.value)}%; table 三 gives {_n(computed)}%"))
+                    format_value(rate.value), format_value(computed),
+                    f"正文办结率 {format_value(rate.value)}%，按表三计算为 {format_value(computed)}%",
+                    f"The text states a completion rate of {format_value(rate.value)}%; table 三 gives {format_value(computed)}%"))
     return findings
 
 
@@ -189,9 +185,9 @@ def _carry_over(earlier: Report, later: Report) -> list[Finding]:
             findings.append(Finding(
                 "I4", "warning",
                 f"{earlier.report_id} applications:carried_forward:{applicant} vs {later.report_id} applications:carried_over:{applicant}",
-                _n(forward), _n(over),
-                f"“{_label(applicant)}”列：{earlier.year} 年结转下年度 {_n(forward)} 件，{later.year} 年上年结转 {_n(over)} 件",
-                f"Column {applicant}: {earlier.year} carried forward {_n(forward)}, {later.year} carried over {_n(over)}"))
+                format_value(forward), format_value(over),
+                f"“{_label(applicant)}”列：{earlier.year} 年结转下年度 {format_value(forward)} 件，{later.year} 年上年结转 {format_value(over)} 件",
+                f"Column {applicant}: {earlier.year} carried forward {format_value(forward)}, {later.year} carried over {format_value(over)}"))
     return findings
 
 
@@ -200,7 +196,7 @@ def _documents_in_force(earlier: Report, later: Report) -> list[Finding]:
     findings = []
     for prefix in ("regulations", "normative_documents"):
         previous = before.number("disclosure", f"{prefix}.in_force")
-        change = after.total("disclosure", [f"{prefix}.issued"])
+        change = after.number("disclosure", f"{prefix}.issued")
         repealed = after.number("disclosure", f"{prefix}.repealed")
         now = after.number("disclosure", f"{prefix}.in_force")
         if None in (previous, change, repealed, now):
@@ -211,8 +207,8 @@ def _documents_in_force(earlier: Report, later: Report) -> list[Finding]:
                 "I5", "warning",
                 f"{earlier.report_id} disclosure:{prefix}.in_force + {later.report_id} disclosure:{prefix}.issued-repealed"
                 f" vs {later.report_id} disclosure:{prefix}.in_force",
-                _n(expected), _n(now),
-                f"{_label(prefix + '.in_force')}：上年 {_n(previous)} 件加本年制发 {_n(change)} 件减废止 {_n(repealed)} 件应约为 {_n(expected)} 件，报告为 {_n(now)} 件（修订、机构调整可致差异）",
-                f"{prefix} in force: last year {_n(previous)} + issued {_n(change)} - repealed {_n(repealed)} = "
-                f"{_n(expected)}, printed {_n(now)} (amendments and reorganisations can explain a gap)"))
+                format_value(expected), format_value(now),
+                f"{_label(prefix + '.in_force')}：上年 {format_value(previous)} 件加本年制发 {format_value(change)} 件减废止 {format_value(repealed)} 件应约为 {format_value(expected)} 件，报告为 {format_value(now)} 件（修订、机构调整可致差异）",
+                f"{prefix} in force: last year {format_value(previous)} + issued {format_value(change)} - repealed {format_value(repealed)} = "
+                f"{format_value(expected)}, printed {format_value(now)} (amendments and reorganisations can explain a gap)"))
     return findings

@@ -8,8 +8,8 @@ from nianbao import codebook
 from nianbao.cells import parse_cell
 from nianbao.document import Row
 from nianbao.model import Finding, Value
-from nianbao.parse.labels import GROUPS, applicant_of_header, application_code, group_of
 from nianbao.normalize import label_key
+from nianbao.parse.labels import GROUPS, applicant_of_header, application_code, group_of
 from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
 
 SECTION = "applications"
@@ -80,10 +80,6 @@ def column_order(headers: list[Row]) -> list[str] | None:
     return None
 
 
-def _position(code: str) -> int:
-    return codebook.order(code)
-
-
 def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | None) -> ApplicationsTable:
     """Read table 三 from the rows of section 三.
 
@@ -117,7 +113,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
             continue  # a stray number in running text
         cells, fits = fit(split.data, len(COLUMNS), trim_blanks)
         if code is None:
-            while waiting and _position(waiting[0]) <= last:
+            while waiting and codebook.order(waiting[0]) <= last:
                 waiting.pop(0)
             if waiting:
                 code = waiting.pop(0)
@@ -125,7 +121,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         elif code in waiting:
             waiting.remove(code)
         if code is not None:
-            last = max(last, _position(code))
+            last = max(last, codebook.order(code))
         lines.append(_Line(code, cells, fits, row, flag))
     if sum(line.code is not None for line in lines) < MIN_LABELLED_ROWS:
         return table

@@ -8,8 +8,14 @@ from nianbao import codebook
 from nianbao.document import Row
 from nianbao.model import Finding, Value
 from nianbao.parse.applications import make_value
-from nianbao.parse.labels import (DEFAULT_COLUMNS, FORMAT_2019_COLUMNS, FORMAT_2021_COLUMNS, disclosure_columns,
-                                  disclosure_prefix, is_table_caption)
+from nianbao.parse.labels import (
+    DEFAULT_COLUMNS,
+    FORMAT_2019_COLUMNS,
+    FORMAT_2021_COLUMNS,
+    disclosure_columns,
+    disclosure_prefix,
+    is_table_caption,
+)
 from nianbao.parse.rows import fit, is_page_furniture, split_row
 
 SECTION = "disclosure"
