@@ -1,22 +1,23 @@
 """Notebook-facing helpers: load the processed tables, compute the field's measures, draw charts in house style.
 
-Every measure follows ``/work/shared/spec/report-format.md`` ("Measures used in the field") and returns its numerator
-and denominator next to the rate, so that a chart can say "n = 163". Paths are relative to this file's folder (the
-repository root), so notebooks run from ``notebooks/`` as well as from the root.
+Every measure follows the format specification ("Measures used in the field" in report-format.md, the project's
+shared spec, whose codes are those of nianbao/spec) and returns its numerator and denominator next to the rate, so
+that a chart can say "n = 163". Paths are relative to this file's folder (the repository root), so notebooks run
+from ``notebooks/`` as well as from the root. Chinese and English labels are data: the codebook for the report's
+codes, ``data/outcome_groups.csv`` for the outcome groups and their colours, ``data/labels.csv`` for the rest.
 
 Numbers used in measures (column ``number``) follow one rule, documented in :func:`load_values`: a printed number is
 used as printed; a cell the report leaves blank counts as 0 in the 2019 format (the spec: "blank cells meaning 0
-(common in 2019)"); "—" and "无" count as 0 in every format; an ambiguous cell is unknown (NaN), never 0.
+(common in 2019)"); "/", "—" and "无" count as 0 in every format; an ambiguous cell is unknown (NaN), never 0.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,26 +25,30 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 ROOT = Path(__file__).resolve().parent
-#: Where ``nianbao`` writes its tables; ``NIANBAO_PROCESSED`` overrides it (for a stand-in during development).
-PROCESSED = Path(os.environ.get("NIANBAO_PROCESSED", ROOT / "data" / "processed"))
-FIGURES = Path(os.environ.get("NIANBAO_FIGURES", ROOT / "figures"))
+PROCESSED = ROOT / "data" / "processed"
+FIGURES = ROOT / "figures"
 DATA = ROOT / "data"
 
 APPLICANTS: list[str] = [
     "natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total",
 ]
-ORGANISATIONS: list[str] = ["commercial", "research", "social_welfare", "legal_services", "other_org"]
+ORGANISATIONS: list[str] = APPLICANTS[1:-1]
 CHECKS: list[str] = ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
 REVIEW_BLOCKS: list[str] = ["review", "litigation_direct", "litigation_after_review"]
-#: Missing-value reasons that count as 0, per table format (spec: blank cells mean 0, common in 2019; "—", "无").
+#: Missing-value reasons that count as 0, per table format (spec: blank cells mean 0, common in 2019; "/", "—", "无").
 ZERO_MARKS: dict[str, frozenset[str]] = {
     "2019": frozenset({"blank", "dash", "none", "slash"}),
     "2021": frozenset({"dash", "none", "slash"}),
 }
 #: A rate over fewer cases than this is marked as resting on a small number.
 SMALL_N = 10
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -59,33 +64,14 @@ class OutcomeGroup:
 
 
 OUTCOME_GROUPS: dict[str, OutcomeGroup] = {
-    g.code: g
-    for g in [
-        OutcomeGroup("granted", "予以公开", "Disclosed in full", "#1a7f4b"),
-        OutcomeGroup("partially_granted", "部分公开", "Disclosed in part", "#8cc9a0"),
-        OutcomeGroup("refused", "不予公开", "Refused", "#c0392b"),
-        OutcomeGroup("unable", "无法提供", "Unable to provide", "#e59a1c"),
-        OutcomeGroup("not_processed", "不予处理", "Not processed", "#7b68b5"),
-        OutcomeGroup("other", "其他处理", "Other handling", "#9a9a9a"),
-        OutcomeGroup("carried_forward", "结转下年度", "Carried forward", "#3a78c2"),
-    ]
+    r["code"]: OutcomeGroup(**r) for r in _read_csv(DATA / "outcome_groups.csv").to_dict("records")
 }
-GROUP_ORDER: list[str] = list(OUTCOME_GROUPS)[:6]
-
-
-def _group_of(item: str) -> str | None:
-    head = item.split(".")[0]
-    if item in ("granted", "partially_granted", "carried_forward"):
-        return item
-    if head in ("refused", "unable", "not_processed", "other"):
-        return head
-    return None
+GROUP_ORDER: list[str] = [g for g in OUTCOME_GROUPS if g != "carried_forward"]
 
 
 def group_label(group: str, lang: str = "zh") -> str:
     """The label of an outcome group ("予以公开" / "Disclosed in full")."""
-    g = OUTCOME_GROUPS[group]
-    return g.label_zh if lang == "zh" else g.label_en
+    return getattr(OUTCOME_GROUPS[group], f"label_{lang}")
 
 
 def group_colour(group: str) -> str:
@@ -94,39 +80,68 @@ def group_colour(group: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Loading
+# Loading and labels
 # --------------------------------------------------------------------------------------------------------------
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
-def _codebook_cached() -> pd.DataFrame:
-    path = PROCESSED / "codebook.csv"
-    if path.exists():
-        cb = _read_csv(path)
-        if "code" not in cb.columns and "item" in cb.columns:
-            cb = cb.rename(columns={"item": "code"})
-    else:  # before the first extraction run: the codebook the package ships
-        folder = next(p for p in (ROOT / "nianbao" / "spec", ROOT / "nianbao" / "codebook") if p.exists())
-        items = _read_csv(folder / "codebook.csv").rename(columns={"item": "code"})
-        apps = _read_csv(folder / "applicants.csv").rename(columns={"applicant": "code"})
-        apps["section"] = "applicant"
-        cb = pd.concat([items, apps], ignore_index=True).fillna("")
-    return cb.reset_index(drop=True)
+def _codebook() -> pd.DataFrame:
+    return _read_csv(PROCESSED / "codebook.csv")
 
 
 def load_codebook() -> pd.DataFrame:
     """The codebook: section, code, label_zh, label_en, formats, unit, kind (applicant codes have section "applicant")."""
-    cb = _codebook_cached().copy()
-    cb["code"] = pd.Categorical(cb["code"], categories=list(dict.fromkeys(cb["code"])), ordered=True)
-    return cb
+    return _codebook().copy()
 
 
-def _item_order() -> list[str]:
-    cb = _codebook_cached()
-    return list(dict.fromkeys(cb.loc[cb["section"] != "applicant", "code"]))
+def _codes(section: str | None = None) -> list[str]:
+    """Codebook codes in codebook order: of one section, or of every section but the applicant columns."""
+    cb = _codebook()
+    rows = cb["section"] == section if section else cb["section"] != "applicant"
+    return list(dict.fromkeys(cb.loc[rows, "code"]))
+
+
+@lru_cache(maxsize=1)
+def _chart_labels() -> pd.DataFrame:
+    """Labels of codes the codebook does not have: outcome groups, review blocks, measures, chart phrases."""
+    groups = _read_csv(DATA / "outcome_groups.csv").drop(columns="colour")
+    return pd.concat([groups, _read_csv(DATA / "labels.csv")]).set_index("code")
+
+
+def label(code: str, lang: str = "zh", *, short: bool = False, section: str | None = None) -> str:
+    """The label of a codebook code, applicant column, outcome group, review/litigation block, measure or phrase.
+
+    The codebook comes first (``label("other")`` is the table row "（六）其他处理"). ``short=True`` drops a codebook
+    label's group prefix ("（三）不予公开 4.保护第三方合法权益" → "保护第三方合法权益", "Refused: third-party rights" →
+    "Third-party rights"). ``section="applicant"`` picks the applicant column when a code is both ("total").
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    cb = _codebook()
+    rows = cb[cb["code"] == code]
+    if section is not None:
+        rows = rows[rows["section"] == section]
+    if len(rows):
+        text = str(rows.iloc[0][f"label_{lang}"])
+        return _short_label(text, lang) if short else text
+    if code in _chart_labels().index:
+        return str(_chart_labels().at[code, f"label_{lang}"])
+    raise KeyError(f"unknown code {code!r}")
+
+
+def _short_label(text: str, lang: str) -> str:
+    # The codebook's labels are "group row" (zh, with the format's numbering) or "Group: row" (en).
+    if lang == "zh":
+        return re.sub(r"^(（[一二三四五六七]）|[0-9]+[.、])", "", text.split(" ")[-1])
+    if ": " not in text:
+        return text
+    text = text.split(": ", 1)[1]
+    return text[0].upper() + text[1:]
+
+
+def reason_label(item: str, lang: str = "zh") -> str:
+    """Chart label of a reason for not releasing: "不予公开 · 保护第三方合法权益"; （六） as its group alone."""
+    group = group_label(outcome_groups[item], lang)
+    return group if item == "other" else f"{group} · {label(item, lang, short=True)}"
 
 
 @lru_cache(maxsize=1)
@@ -135,24 +150,25 @@ def _bodies() -> pd.DataFrame:
 
 
 def load_reports() -> pd.DataFrame:
-    """One row per report (``reports.csv``), ordered by body and year, with chart labels ``label_zh``/``label_en``."""
+    """One row per report (``reports.csv``), ordered by body and year.
+
+    Adds the body's English name ``body_en``, its short chart names ``short_zh``/``short_en`` (``data/bodies.csv``)
+    and the report's chart labels ``label_zh``/``label_en`` ("济源市 2021" / "Jiyuan 2021").
+    """
     rep = _read_csv(PROCESSED / "reports.csv")
     rep["year"] = rep["year"].astype(int)
     bodies = _bodies()
-    short_zh = rep["body"].map(bodies["short_zh"]).fillna(rep["body"])
-    short_en = rep["body"].map(bodies["short_en"]).fillna(rep["report_id"])
+    rep["short_zh"] = rep["body"].map(bodies["short_zh"]).fillna(rep["body"])
+    rep["short_en"] = rep["body"].map(bodies["short_en"]).fillna(rep["report_id"])
     rep["body_en"] = rep["body"].map(bodies["name_en"]).fillna(rep["body"])
-    rep["label_zh"] = short_zh + " " + rep["year"].astype(str)
-    rep["label_en"] = short_en + " " + rep["year"].astype(str)
-    rep = rep.sort_values(["body", "year"], key=lambda s: s.map(_body_rank) if s.name == "body" else s)
+    rep["label_zh"] = rep["short_zh"] + " " + rep["year"].astype(str)
+    rep["label_en"] = rep["short_en"] + " " + rep["year"].astype(str)
+    order = list(bodies.index)  # a body missing from bodies.csv goes last
+    rep = rep.sort_values(["body", "year"], key=lambda s: s.map(
+        lambda b: order.index(b) if b in order else len(order)) if s.name == "body" else s)
     rep["report_id"] = pd.Categorical(rep["report_id"], categories=list(rep["report_id"]), ordered=True)
     rep["status"] = pd.Categorical(rep["status"], categories=["ok", "findings", "failed"], ordered=True)
     return rep.reset_index(drop=True)
-
-
-def _body_rank(body: str) -> int:
-    order = list(_bodies().index)
-    return order.index(body) if body in order else len(order)
 
 
 def report_order() -> list[str]:
@@ -171,18 +187,20 @@ def report_label(report_id: str, lang: str = "zh") -> str:
     return str(rep.loc[report_id, f"label_{lang}"]) if report_id in rep.index else str(report_id)
 
 
+def body_label(body: str, lang: str = "zh") -> str:
+    """Short chart name of a body, e.g. "济源市" / "Jiyuan"."""
+    rep = load_reports()
+    return str(rep.loc[rep["body"] == body, f"short_{lang}"].iloc[0])
+
+
 def _numbers(v: pd.DataFrame) -> pd.DataFrame:
     """Add ``number`` (the value measures use) and ``derived`` (True where the number is not printed)."""
-    value = pd.to_numeric(v["value"], errors="coerce")
-    zero = [m in ZERO_MARKS.get(f, ZERO_MARKS["2021"]) for m, f in zip(v["missing"], v["format"])]
-    number = value.where(value.notna(), np.where(zero, 0.0, np.nan))
-    v = v.assign(number=number.astype(float), derived=False)
+    zero = [m in ZERO_MARKS[f] for m, f in zip(v["missing"], v["format"])]
+    v = v.assign(number=v["value"].where(v["value"].notna(), np.where(zero, 0.0, np.nan)), derived=False)
     # Table 三 with a blank 总计 cell but numbers in the applicant columns (Shanghai 2019 leaves the 总计 column blank
     # for the outcome rows): the total is the sum of the six applicant columns, marked as derived.
-    apps = v[(v["section"] == "applications") & (v["applicant"].isin(APPLICANTS[:-1]))]
-    col_sum = apps.groupby(["report_id", "item"], observed=True)["number"].sum(min_count=1)
-    col_any = apps.assign(has=pd.to_numeric(apps["value"], errors="coerce").notna()).groupby(
-        ["report_id", "item"], observed=True)["has"].any()
+    apps = v[(v["section"] == "applications") & v["applicant"].isin(APPLICANTS[:-1])].groupby(["report_id", "item"])
+    col_sum, col_any = apps["number"].sum(min_count=1), apps["value"].count() > 0
     is_blank_total = (v["section"] == "applications") & (v["applicant"] == "total") & (v["missing"] == "blank")
     for idx in v.index[is_blank_total]:
         key = (v.at[idx, "report_id"], v.at[idx, "item"])
@@ -197,8 +215,8 @@ def load_values(wide: bool = False) -> pd.DataFrame:
 
     Long form (default): one row per printed cell, with ``item``/``applicant``/``section`` categorical in codebook
     order, ``value`` (the number as printed, NaN when none), ``number`` (what measures use: ``value``; 0 for a blank
-    cell in the 2019 format and for "—"/"无"; NaN for an ambiguous cell) and ``derived`` (True for a 总计 cell left
-    blank and taken as the sum of the applicant columns).
+    cell in the 2019 format and for "/", "—", "无"; NaN for an ambiguous cell) and ``derived`` (True for a 总计 cell
+    left blank and taken as the sum of the applicant columns).
 
     ``wide=True``: table 三 only, rows (report_id, item), columns the seven applicant codes, cells ``number``.
     """
@@ -208,18 +226,13 @@ def load_values(wide: bool = False) -> pd.DataFrame:
     v["year"] = pd.to_numeric(v["year"]).astype("Int64")
     v["value"] = pd.to_numeric(v["value"], errors="coerce")
     v = _numbers(v)
-    order = load_reports()["report_id"].cat.categories
-    v["report_id"] = pd.Categorical(v["report_id"], categories=order, ordered=True)
-    items = _item_order()
-    items += [c for c in dict.fromkeys(v["item"]) if c not in items]
-    v["item"] = pd.Categorical(v["item"], categories=items, ordered=True)
+    v["report_id"] = as_report_category(v["report_id"])
+    v["item"] = pd.Categorical(v["item"], categories=_codes(), ordered=True)
     v["applicant"] = pd.Categorical(v["applicant"].replace("", np.nan), categories=APPLICANTS, ordered=True)
     v["section"] = pd.Categorical(
         v["section"], categories=["disclosure", "applications", "review_litigation", "narrative"], ordered=True)
     v = v.sort_values(["report_id", "section", "item", "applicant"]).reset_index(drop=True)
-    if wide:
-        return to_wide(v)
-    return v
+    return to_wide(v) if wide else v
 
 
 def to_wide(values: pd.DataFrame) -> pd.DataFrame:
@@ -233,59 +246,17 @@ def to_wide(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_findings() -> pd.DataFrame:
-    """Validation findings (``checks.csv``) with ``check`` and ``severity`` categorical, joined to report labels."""
+    """Validation findings (``checks.csv``) with ``check`` and ``severity`` categorical, ordered by report."""
     ch = _read_csv(PROCESSED / "checks.csv")
-    checks = CHECKS + [c for c in dict.fromkeys(ch["check"]) if c not in CHECKS]
-    ch["check"] = pd.Categorical(ch["check"], categories=checks, ordered=True)
+    ch["check"] = pd.Categorical(ch["check"], categories=CHECKS, ordered=True)
     ch["severity"] = pd.Categorical(ch["severity"], categories=["error", "warning"], ordered=True)
-    rep = load_reports()
-    ch["report_id"] = pd.Categorical(ch["report_id"], categories=rep["report_id"].cat.categories, ordered=True)
+    ch["report_id"] = as_report_category(ch["report_id"])
     return ch.sort_values(["report_id", "check", "severity"]).reset_index(drop=True)
 
 
 def load_plain_words() -> pd.DataFrame:
     """Plain-words explanation of each refusal/handling reason, ``data/reasons_plain.csv`` (code, plain_zh, plain_en)."""
     return _read_csv(DATA / "reasons_plain.csv").set_index("code")
-
-
-_BLOCK_LABELS = {
-    "review": ("行政复议", "Administrative review"),
-    "litigation_direct": ("行政诉讼（未经复议直接起诉）", "Litigation without prior review"),
-    "litigation_after_review": ("行政诉讼（复议后起诉）", "Litigation after review"),
-}
-
-
-def label(code: str, lang: str = "zh", *, short: bool = False, section: str | None = None) -> str:
-    """The label of a codebook item, applicant column, outcome group or review/litigation block.
-
-    ``short=True`` drops the group prefix ("（三）不予公开 4.保护第三方合法权益" → "保护第三方合法权益",
-    "Refused: third-party rights" → "Third-party rights"). ``section="applicant"`` picks the applicant column when a
-    code is both ("total").
-    """
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    cb = _codebook_cached()
-    rows = cb[cb["code"] == code]
-    if section is not None:
-        rows = rows[rows["section"] == section]
-    if len(rows):
-        text = str(rows.iloc[0][f"label_{lang}"])
-        if short:
-            if lang == "zh":
-                text = text.split(" ")[-1]
-                text = re.sub(r"^(（[一二三四五六七]）|[0-9]+[.、])", "", text).split("（区分")[0]
-            elif ": " in text:
-                text = text.split(": ", 1)[1]
-                text = text[0].upper() + text[1:]
-        return text
-    if code in OUTCOME_GROUPS:
-        g = OUTCOME_GROUPS[code]
-        return g.label_zh if lang == "zh" else g.label_en
-    if code in _BLOCK_LABELS:
-        return _BLOCK_LABELS[code][0 if lang == "zh" else 1]
-    if code == "organisations":
-        return "法人或其他组织" if lang == "zh" else "Organisations"
-    raise KeyError(f"unknown code {code!r}")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -303,7 +274,13 @@ DISCLOSURE_COMPARABLE: dict[str, str] = {
 }
 
 #: Each table 三 outcome item → its outcome group (``granted`` … ``other``, and ``carried_forward``).
-outcome_groups: dict[str, str] = {c: g for c in _item_order() if (g := _group_of(c)) is not None}
+outcome_groups: dict[str, str] = {
+    c: c.split(".")[0] for c in _codes("applications") if c.split(".")[0] in OUTCOME_GROUPS
+}
+
+
+def _sum_of_three(s: pd.Series) -> float:
+    return s.sum() if len(s) == len(OTHER_ROWS_2021) and s.notna().all() else np.nan
 
 
 def align_formats(values: pd.DataFrame, keep_detail: bool = False) -> pd.DataFrame:
@@ -316,36 +293,30 @@ def align_formats(values: pd.DataFrame, keep_detail: bool = False) -> pd.DataFra
     items never count （六） twice.
     """
     v = values
-    a = v[(v["section"] == "applications") & v["item"].isin(OTHER_ROWS_2021)]
-    has_other = set(v.loc[(v["section"] == "applications") & (v["item"] == "other"), "report_id"].astype(str))
-    a = a[~a["report_id"].astype(str).isin(has_other)]
+    apps = v["section"] == "applications"
+    has_other = v.loc[apps & (v["item"] == "other"), "report_id"]
+    a = v[apps & v["item"].isin(OTHER_ROWS_2021) & ~v["report_id"].isin(has_other)]
     if len(a):
         keys = ["report_id", "applicant"]
         summed = a.groupby(keys, observed=True).agg(
-            number=("number", lambda s: s.sum(min_count=len(OTHER_ROWS_2021)) if len(s) == 3 and s.notna().all()
-                    else np.nan),
-            value=("value", lambda s: s.sum() if s.notna().all() and len(s) == 3 else np.nan),
-            derived=("derived", "any"),
-        ).reset_index()
-        first = a.drop_duplicates(keys).drop(columns=["number", "value", "derived"])
-        new = first.merge(summed, on=keys, how="left")
-        new["item"] = "other"
-        new["printed"] = ""
-        new["source"] = "sum of （六） 1–3 (align_formats)"
-        new["derived"] = True
+            number=("number", _sum_of_three), value=("value", _sum_of_three)).reset_index()
+        new = a.drop_duplicates(keys).drop(columns=["number", "value"]).merge(summed, on=keys, how="left")
+        new = new.assign(item="other", printed="", source="sum of （六） 1–3 (align_formats)", derived=True)
         v = pd.concat([v, new[v.columns]], ignore_index=True)
-        v["item"] = pd.Categorical(v["item"].astype(str), categories=values["item"].cat.categories, ordered=True)
-        v["report_id"] = pd.Categorical(v["report_id"].astype(str), categories=values["report_id"].cat.categories,
-                                        ordered=True)
-        v["applicant"] = pd.Categorical(v["applicant"], categories=APPLICANTS, ordered=True)
+        for col in ["item", "report_id", "applicant"]:
+            v[col] = pd.Categorical(v[col], categories=values[col].cat.categories, ordered=True)
     if not keep_detail:
         v = v[~v["item"].isin(OTHER_ROWS_2021)]
     return v.sort_values(["report_id", "section", "item", "applicant"]).reset_index(drop=True)
 
 
 def _table3(values: pd.DataFrame | None) -> pd.DataFrame:
-    v = load_values() if values is None else values
-    return to_wide(align_formats(v))
+    return to_wide(align_formats(load_values() if values is None else values))
+
+
+def _known_sum(groups: pd.core.groupby.DataFrameGroupBy) -> pd.DataFrame:
+    """Sum per group, unknown (NaN) where any summand is unknown."""
+    return groups.sum(min_count=1).mask(groups.apply(lambda d: d.isna().any()))
 
 
 def group_counts(values: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -354,18 +325,12 @@ def group_counts(values: pd.DataFrame | None = None) -> pd.DataFrame:
     A group is the sum of its items (unknown if any item is unknown); （六） after :func:`align_formats`.
     """
     w = _table3(values)
-    rows = []
-    for rid in w.index.get_level_values(0).unique():
-        sub = w.loc[rid]
-        for g in list(OUTCOME_GROUPS):
-            items = [i for i in sub.index if outcome_groups.get(str(i)) == g]
-            if not items:
-                continue
-            s = sub.loc[items].sum(min_count=1)
-            s[sub.loc[items].isna().any()] = np.nan
-            rows.append(pd.Series(s, name=(rid, g)))
-    out = pd.DataFrame(rows)
-    out.index = pd.MultiIndex.from_tuples(out.index, names=["report_id", "group"])
+    group = pd.Categorical(w.index.get_level_values("item").astype(str).map(outcome_groups),
+                           categories=list(OUTCOME_GROUPS), ordered=True)
+    keep = ~pd.isna(group)
+    out = _known_sum(w[keep].groupby([w.index.get_level_values("report_id")[keep], group[keep]], observed=True))
+    out.index = pd.MultiIndex.from_arrays([out.index.get_level_values(i).astype(str) for i in (0, 1)],
+                                          names=["report_id", "group"])
     return out
 
 
@@ -395,22 +360,18 @@ def _ratio(num: pd.DataFrame | pd.Series, den: pd.DataFrame | pd.Series, by_appl
         else:
             num, den = num.stack(future_stack=True), den.stack(future_stack=True)
     out = pd.DataFrame({"num": num, "den": den})
-    out["rate"] = np.where(out["den"] > 0, out["num"] / out["den"].where(out["den"] > 0), np.nan)
+    out["rate"] = out["num"] / out["den"].where(out["den"] > 0)
     out["small"] = out["den"] < SMALL_N
     return out
 
 
 def _rows(w: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
     """Sum of items per report (unknown when any of them is unknown); rows report_id, columns applicants."""
-    sub = w[w.index.get_level_values("item").isin(items)]
-    grp = sub.groupby(level="report_id", observed=True)
-    s = grp.sum(min_count=1)
-    s[grp.apply(lambda d: d.isna().any())] = np.nan
-    return s
+    return _known_sum(w[w.index.get_level_values("item").isin(items)].groupby(level="report_id", observed=True))
 
 
-def _items(prefix: str) -> list[str]:
-    return [c for c in _item_order() if c.startswith(prefix + ".")]
+def _items(group: str) -> list[str]:
+    return [c for c, g in outcome_groups.items() if g == group and c != group]
 
 
 def release_rate_substantive(values: pd.DataFrame | None = None, by_applicant: bool = False) -> pd.DataFrame:
@@ -466,19 +427,30 @@ def carry_forward_rate(values: pd.DataFrame | None = None, by_applicant: bool = 
     return _ratio(_rows(w, ["carried_forward"]), _rows(w, ["received", "carried_over"]), by_applicant)
 
 
+#: The request measures by name, in the order of every table; ``label(name)`` is a measure's chart label.
+MEASURES: dict[str, Callable[..., pd.DataFrame]] = {f.__name__: f for f in [
+    release_rate_substantive, release_rate_strict, unable_rate, not_held_share, not_processed_rate, other_rate,
+    completion_rate, carry_forward_rate,
+]}
+
+
+def rate_table(values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All request measures for the 总计 column in one long table: report_id, measure, num, den, rate, small."""
+    v = load_values() if values is None else values
+    out = [fn(v).assign(measure=name).reset_index() for name, fn in MEASURES.items()]
+    return pd.concat(out, ignore_index=True)[["report_id", "measure", "num", "den", "rate", "small"]]
+
+
 def review_table(values: pd.DataFrame | None = None) -> pd.DataFrame:
     """Table 四 as rows (report_id, block) × columns upheld, corrected, other, pending, total (``number``)."""
     v = load_values() if values is None else values
-    r = v[v["section"] == "review_litigation"].copy()
+    r = v[v["section"] == "review_litigation"]
     parts = r["item"].astype(str).str.split(".", n=1, expand=True)
-    r["block"], r["result"] = parts[0], parts[1]
-    t = r.pivot_table(index=["report_id", "block"], columns="result", values="number", aggfunc="sum",
-                      observed=True, min_count=1)
-    t = t.reindex(columns=["upheld", "corrected", "other", "pending", "total"])
-    present = set(r["report_id"].astype(str))
-    ids = [rid for rid in report_order() if rid in present]
-    t.index = t.index.set_levels(t.index.levels[0].astype(str), level=0) if len(t) else t.index
-    return t.reindex(pd.MultiIndex.from_product([ids, REVIEW_BLOCKS], names=["report_id", "block"]))
+    r = r.assign(report_id=r["report_id"].astype(str), block=parts[0], result=parts[1])
+    t = r.pivot_table(index=["report_id", "block"], columns="result", values="number", aggfunc="sum", min_count=1)
+    ids = [rid for rid in report_order() if rid in set(r["report_id"])]
+    return t.reindex(columns=["upheld", "corrected", "other", "pending", "total"]).reindex(
+        pd.MultiIndex.from_product([ids, REVIEW_BLOCKS], names=["report_id", "block"]))
 
 
 def correction_rate(block: str, values: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -493,58 +465,40 @@ def correction_rate(block: str, values: pd.DataFrame | None = None) -> pd.DataFr
     return _ratio(t["corrected"], t["total"] - t["pending"], by_applicant=False)
 
 
-def rate_table(values: pd.DataFrame | None = None) -> pd.DataFrame:
-    """All request measures for the 总计 column in one long table: report_id, measure, num, den, rate, small."""
-    fns = {
-        "release_rate_substantive": release_rate_substantive, "release_rate_strict": release_rate_strict,
-        "unable_rate": unable_rate, "not_held_share": not_held_share, "not_processed_rate": not_processed_rate,
-        "other_rate": other_rate, "completion_rate": completion_rate, "carry_forward_rate": carry_forward_rate,
-    }
-    v = load_values() if values is None else values
-    out = [fn(v).assign(measure=name).reset_index() for name, fn in fns.items()]
-    return pd.concat(out, ignore_index=True)[["report_id", "measure", "num", "den", "rate", "small"]]
-
-
-MEASURE_LABELS: dict[str, tuple[str, str]] = {
-    "release_rate_substantive": ("公开率（实质口径）", "Release rate (substantive)"),
-    "release_rate_strict": ("公开率（严格口径）", "Release rate (strict)"),
-    "unable_rate": ("无法提供率", "Unable to provide"),
-    "not_held_share": ("本机关不掌握占比", "Not held"),
-    "not_processed_rate": ("不予处理率", "Not processed"),
-    "other_rate": ("其他处理率", "Other handling"),
-    "completion_rate": ("办结率", "Completion rate"),
-    "carry_forward_rate": ("结转率", "Carried forward"),
-}
-
-
-def measure_label(measure: str, lang: str = "zh") -> str:
-    """Chart label of a measure name (``release_rate_strict`` → "公开率（严格口径）")."""
-    return MEASURE_LABELS[measure][0 if lang == "zh" else 1]
-
-
 def applicant_volumes(values: pd.DataFrame | None = None, item: str = "received") -> pd.DataFrame:
     """One table 三 row split natural persons vs organisations: report_id, natural_person, organisations, total."""
     w = to_wide(load_values() if values is None else values).xs(item, level="item")
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "natural_person": w["natural_person"],
         "organisations": w[ORGANISATIONS].sum(axis=1, min_count=1),
         "total": w["total"],
     })
-    return out
+
+
+def applicant_group_rates(by_applicant: pd.DataFrame) -> pd.DataFrame:
+    """A measure's per-applicant result (``by_applicant=True``) regrouped: natural_person vs organisations.
+
+    Numerators and denominators add, so the organisations' rate is Σ num / Σ den over the five organisation columns.
+    """
+    df = by_applicant.reset_index()
+    df = df[df["applicant"].astype(str) != "total"].copy()
+    df["who"] = np.where(df["applicant"].astype(str) == "natural_person", "natural_person", "organisations")
+    g = df.groupby(["report_id", "who"], observed=True)[["num", "den"]].sum(min_count=1)
+    g["rate"] = g["num"] / g["den"].where(g["den"] > 0)
+    g["small"] = g["den"] < SMALL_N
+    return g
 
 
 def carry_over_chain(values: pd.DataFrame | None = None, applicant: str = "total") -> pd.DataFrame:
     """Identity I4 per pair of consecutive years of one body: 四、结转下年度 (N) against 二、上年结转 (N+1).
 
-    Columns: body, year, next_year, carried_forward (N), carried_over (N+1), gap = carried_over − carried_forward,
-    broken (gap ≠ 0).
+    Columns: body, year, next_year, report_from, report_to, carried_forward (N), carried_over (N+1),
+    gap = carried_over − carried_forward, broken (gap ≠ 0).
     """
-    v = load_values() if values is None else values
-    w = to_wide(v)[applicant]
-    rep = load_reports().set_index("report_id")
+    w = to_wide(load_values() if values is None else values)[applicant]
     rows = []
-    for body, r in rep.groupby("body", observed=True):
-        years = r.reset_index().set_index("year")["report_id"].astype(str)
+    for body, r in load_reports().groupby("body"):
+        years = r.set_index("year")["report_id"].astype(str)
         for y in years.index:
             if y + 1 in years.index:
                 a, b = years[y], years[y + 1]
@@ -563,6 +517,67 @@ def findings_for(report_ids: Iterable[str] | str, lang: str = "zh") -> pd.DataFr
     return f.assign(report=f["report_id"].astype(str).map(lambda r: report_label(r, lang)))[
         ["report", "check", "severity", "cells", "expected", "found", f"message_{lang}"]
     ].rename(columns={f"message_{lang}": "message"}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Tables the notebooks share
+# --------------------------------------------------------------------------------------------------------------
+
+#: The reasons of table 三 that are not a release: （三）1–8, （四）1–3, （五）1–5, and （六） as aligned.
+REASON_ITEMS: list[str] = [c for c in outcome_groups
+                           if c.startswith(("refused.", "unable.", "not_processed.")) or c == "other"]
+
+
+def reason_shares(values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each reason of not releasing, per report: report_id, item, group, count, handled (（七）总计), share.
+
+    share = count / （七）总计 (spec: rates of 不予公开 / 无法提供 / 不予处理 / 其他处理 are over the total handled);
+    （六） is one item ``other`` after :func:`align_formats`, so that 2019 and 2021 reports compare.
+    """
+    t = _table3(values)["total"].rename("count").reset_index()
+    t = t.astype({"report_id": str, "item": str})
+    handled = t[t["item"] == "total"].set_index("report_id")["count"]
+    out = t[t["item"].isin(REASON_ITEMS)].reset_index(drop=True)
+    out.insert(2, "group", out["item"].map(outcome_groups))
+    out["handled"] = out["report_id"].map(handled).astype(float)
+    out["share"] = out["count"] / out["handled"].where(out["handled"] > 0)
+    out["report_id"] = as_report_category(out["report_id"])
+    out["item"] = pd.Categorical(out["item"], categories=REASON_ITEMS, ordered=True)
+    return out
+
+
+def pooled_reason_shares(shares: pd.DataFrame) -> pd.DataFrame:
+    """Reasons ranked by their share of all handled requests pooled over the reports: Σ count / Σ （七）总计."""
+    handled = shares.drop_duplicates("report_id")["handled"].sum()
+    out = shares.groupby("item", observed=True).agg(count=("count", "sum"), group=("group", "first")).reset_index()
+    out["handled"] = handled
+    out["share"] = out["count"] / handled
+    return out.sort_values("share", ascending=False).reset_index(drop=True)
+
+
+def key_figures(report_id: str, values: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Headline figures of one report: counts (table 三, 四) and every request measure with its n."""
+    v = load_values() if values is None else values
+    counts = to_wide(align_formats(v))["total"]
+    cases = review_table(v)["total"]
+    rates = rate_table(v)
+    rows = [dict(key=c, label=label(c, lang, short=True), kind="count", value=counts.get((report_id, c), np.nan))
+            for c in ["received", "carried_over", "total", "granted", "partially_granted", "carried_forward"]]
+    rows += [dict(key=r.measure, label=label(r.measure, lang), kind="rate", value=r.rate, num=r.num, den=r.den)
+             for r in rates[rates["report_id"].astype(str) == report_id].itertuples()]
+    rows += [dict(key=f"{b}.total", label=label(b, lang), kind="count", value=cases.get((report_id, b), np.nan))
+             for b in REVIEW_BLOCKS]
+    out = pd.DataFrame(rows, columns=["key", "label", "kind", "value", "num", "den"])
+    out["rate"] = out["value"].where(out["kind"] == "rate")
+    return out
+
+
+def previous_report(report_id: str) -> str | None:
+    """The same body's latest report before this one, or None."""
+    rep = load_reports()
+    this = rep[rep["report_id"] == report_id].iloc[0]
+    earlier = rep[(rep["body"] == this["body"]) & (rep["year"] < this["year"])]
+    return None if earlier.empty else str(earlier["report_id"].iloc[-1])
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -633,12 +648,9 @@ def use_style(notebook: str | None = None, lang: str = "zh") -> list[str]:
 def source_line(report_ids: Iterable[str], lang: str = "zh") -> str:
     """The source line of a figure: the reports it draws on, by body and year."""
     rep = load_reports().set_index("report_id")
-    ids = [str(r) for r in report_ids]
-    if lang == "zh":
-        names = "；".join(f"{rep.loc[r, 'body']} {rep.loc[r, 'year']} 年" if r in rep.index else r for r in ids)
-        return f"来源：政府信息公开工作年度报告（{names}）"
-    names = "; ".join(f"{rep.loc[r, 'body_en']} {rep.loc[r, 'year']}" if r in rep.index else r for r in ids)
-    return f"Source: government information disclosure annual reports ({names})"
+    reports = [label("text.source_report", lang).format(**rep.loc[str(r), ["body", "body_en", "year"]])
+               for r in report_ids]
+    return label("text.source", lang).format(reports=label("text.source_separator", lang).join(reports))
 
 
 def save_figure(fig: matplotlib.figure.Figure, name: str, *, title: str, caption: str, reports: Iterable[str],
@@ -650,22 +662,19 @@ def save_figure(fig: matplotlib.figure.Figure, name: str, *, title: str, caption
     """
     lang = lang or _STATE["lang"] or "zh"
     notebook = notebook or _STATE["notebook"] or ""
-    reports = [str(r) for r in reports]
     source = source_line(reports, lang)
-    if fig.get_layout_engine() is None or type(fig.get_layout_engine()).__name__ != "ConstrainedLayoutEngine":
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained")
-    width = fig.get_figwidth()
-    wrap_title = int(width * (5.2 if lang == "zh" else 9.5))
-    title_lines = textwrap.wrap(title, wrap_title) or [""]
-    top = 1 - (0.045 + 0.055 * len(title_lines) + (0.05 if subtitle else 0)) * 6.75 / fig.get_figheight()
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    title_lines = textwrap.wrap(title, int(width * (5.2 if lang == "zh" else 9.5))) or [""]
+    top = 1 - (0.045 + 0.055 * len(title_lines) + (0.05 if subtitle else 0)) * 6.75 / height
     src_lines = textwrap.wrap(source, int(width * (9 if lang == "zh" else 17)))
-    bottom = (0.02 + 0.03 * len(src_lines)) * 6.75 / fig.get_figheight()
+    bottom = (0.02 + 0.03 * len(src_lines)) * 6.75 / height
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, top - bottom))
-    fig.text(0.012, 0.985, "\n".join(title_lines), ha="left", va="top", fontsize=19,
-             color="#1a1a1a")
+    fig.text(0.012, 0.985, "\n".join(title_lines), ha="left", va="top", fontsize=19, color="#1a1a1a")
     if subtitle:
-        fig.text(0.012, 0.985 - 0.062 * len(title_lines) * 6.75 / fig.get_figheight(), subtitle, ha="left",
-                 va="top", fontsize=12, color="#555555")
+        fig.text(0.012, 0.985 - 0.062 * len(title_lines) * 6.75 / height, subtitle, ha="left", va="top",
+                 fontsize=12, color="#555555")
     fig.text(0.012, 0.012, "\n".join(src_lines), ha="left", va="bottom", fontsize=9, color="#666666")
     FIGURES.mkdir(parents=True, exist_ok=True)
     png = FIGURES / f"{name}.png"
@@ -692,12 +701,10 @@ def fmt_n(n: float) -> str:
 
 def rate_text(row: pd.Series | dict, lang: str = "zh") -> str:
     """"53.4 %（87/163）" with a small-number mark when the denominator is under 10."""
-    r = row["rate"]
-    if pd.isna(r):
+    if pd.isna(row["rate"]):
         return "—" if lang == "zh" else "n/a"
-    mark = ("，样本小" if lang == "zh" else ", small n") if row["den"] < SMALL_N else ""
-    return f"{pct(r)}（{fmt_n(row['num'])}/{fmt_n(row['den'])}{mark}）" if lang == "zh" else \
-        f"{pct(r)} ({fmt_n(row['num'])}/{fmt_n(row['den'])}{mark})"
+    template = label("text.rate_small_n" if row["den"] < SMALL_N else "text.rate", lang)
+    return template.format(rate=pct(row["rate"]), num=fmt_n(row["num"]), den=fmt_n(row["den"]))
 
 
 def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Axes | None = None,
@@ -707,12 +714,12 @@ def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Ax
 
     if ax is None:
         _, ax = plt.subplots(figsize=FIGSIZE)
-    reports = [r for r in report_order() if r in set(mix["report_id"].astype(str))]
-    ylabels = [report_label(r, lang) for r in reports]
+    m = mix.assign(report_id=mix["report_id"].astype(str))
+    reports = [r for r in report_order() if r in set(m["report_id"])]
+    shares = m.pivot(index="report_id", columns="group", values="share").reindex(index=reports, columns=GROUP_ORDER)
     left = np.zeros(len(reports))
     for g in GROUP_ORDER:
-        sub = mix[mix["group"] == g].set_index(mix[mix["group"] == g]["report_id"].astype(str))
-        share = sub["share"].reindex(reports).fillna(0).to_numpy()
+        share = shares[g].fillna(0).to_numpy()
         ax.barh(range(len(reports)), share, left=left, color=group_colour(g), label=group_label(g, lang),
                 edgecolor="white", linewidth=0.8)
         for i, (l, s) in enumerate(zip(left, share)):
@@ -720,10 +727,8 @@ def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Ax
                 ax.text(l + s / 2, i, f"{100 * s:.0f}%", ha="center", va="center", fontsize=10,
                         color="white" if g in ("granted", "refused", "not_processed") else "#1a1a1a")
         left += share
-    first = mix.drop_duplicates("report_id")
-    handled = first.set_index(first["report_id"].astype(str))["handled"]
-    ylabels = [f"{y}\nn = {fmt_n(handled[r])}" for y, r in zip(ylabels, reports)]
-    ax.set_yticks(range(len(reports)), ylabels)
+    handled = m.drop_duplicates("report_id").set_index("report_id")["handled"]
+    ax.set_yticks(range(len(reports)), [f"{report_label(r, lang)}\nn = {fmt_n(handled[r])}" for r in reports])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -733,7 +738,7 @@ def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Ax
 
 
 def bar_labels(ax: matplotlib.axes.Axes, fmt: str = "{:,.0f}", **kw) -> None:
-    """Write each bar's value at its end (for charts with few bars)."""
+    """Write each bar's value at its end (for charts with few bars); nothing for an unknown value."""
     for cont in ax.containers:
         ax.bar_label(cont, labels=[fmt.format(v) if pd.notna(v) and v != 0 else ("0" if v == 0 else "")
                                    for v in cont.datavalues], padding=3, fontsize=10, **kw)
@@ -743,22 +748,21 @@ def plot_rate_bars(rates: pd.DataFrame, labels: Sequence[str], ax: matplotlib.ax
                    lang: str = "zh", xmax: float | None = None) -> matplotlib.axes.Axes:
     """Horizontal bars of rates (columns num, den, rate, small), labelled "53.4 % (87/163)".
 
-    A bar over a denominator under 10 is drawn hatched and pale and its label says "small n"; a rate with no
-    denominator is written "no cases" instead of a bar. Bars start at zero.
+    A bar over a denominator under 10 is drawn hatched and pale and its label says "small n"; a rate whose
+    denominator is unknown or 0 is written so instead of a bar. Bars start at zero.
     """
     y = np.arange(len(rates))
     vals = rates["rate"].fillna(0).to_numpy()
-    small = rates["small"].to_numpy()
     bars = ax.barh(y, vals, color=colour, edgecolor=colour)
-    for b, s in zip(bars, small):
+    for b, s in zip(bars, rates["small"]):
         if s:
             b.set_alpha(0.45)
             b.set_hatch("///")
     for i, (_, r) in enumerate(rates.iterrows()):
         if pd.isna(r["den"]):
-            text = "数字无法确定" if lang == "zh" else "unknown"
+            text = label("text.rate_unknown_number", lang)
         elif pd.isna(r["rate"]):
-            text = "分母为 0" if lang == "zh" else "denominator 0"
+            text = label("text.rate_denominator_zero", lang)
         else:
             text = rate_text(r, lang)
         ax.text(vals[i] + 0.01, i, text, va="center", fontsize=10, color="#333333")
@@ -795,91 +799,3 @@ def markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(text))
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Tables the notebooks share
-# --------------------------------------------------------------------------------------------------------------
-
-#: The reasons of table 三 that are not a release: （三）1–8, （四）1–3, （五）1–5, and （六） as aligned.
-REASON_ITEMS: list[str] = [c for c in _item_order()
-                           if c.startswith(("refused.", "unable.", "not_processed.")) or c == "other"]
-
-
-def reason_shares(values: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each reason of not releasing, per report: report_id, item, group, count, handled (（七）总计), share.
-
-    share = count / （七）总计 (spec: rates of 不予公开 / 无法提供 / 不予处理 / 其他处理 are over the total handled);
-    （六） is one item ``other`` after :func:`align_formats`, so that 2019 and 2021 reports compare.
-    """
-    w = _table3(values)["total"]
-    rows = []
-    for rid in w.index.get_level_values(0).unique():
-        sub = w.loc[rid]
-        total = sub.get("total", np.nan)
-        for item in REASON_ITEMS:
-            if item in sub.index:
-                rows.append(dict(report_id=rid, item=item, group=outcome_groups[item], count=sub[item],
-                                 handled=total))
-    out = pd.DataFrame(rows)
-    out["share"] = out["count"] / out["handled"].where(out["handled"] > 0)
-    out["report_id"] = as_report_category(out["report_id"])
-    out["item"] = pd.Categorical(out["item"].astype(str), categories=REASON_ITEMS, ordered=True)
-    return out
-
-
-def pooled_reason_shares(shares: pd.DataFrame) -> pd.DataFrame:
-    """Reasons ranked by their share of all handled requests pooled over the reports: Σ count / Σ （七）总计."""
-    handled = shares.drop_duplicates("report_id")["handled"].sum()
-    out = shares.groupby("item", observed=True).agg(count=("count", "sum"), group=("group", "first")).reset_index()
-    out["handled"] = handled
-    out["share"] = out["count"] / handled
-    return out.sort_values("share", ascending=False).reset_index(drop=True)
-
-
-def applicant_group_rates(by_applicant: pd.DataFrame) -> pd.DataFrame:
-    """A measure's per-applicant result (``by_applicant=True``) regrouped: natural_person vs organisations.
-
-    Numerators and denominators add, so the organisations' rate is Σ num / Σ den over the five organisation columns.
-    """
-    df = by_applicant.reset_index()
-    df = df[df["applicant"].astype(str) != "total"].copy()
-    df["who"] = np.where(df["applicant"].astype(str) == "natural_person", "natural_person", "organisations")
-    g = df.groupby(["report_id", "who"], observed=True)[["num", "den"]].sum(min_count=1)
-    g["rate"] = g["num"] / g["den"].where(g["den"] > 0)
-    g["small"] = g["den"] < SMALL_N
-    return g
-
-
-def key_figures(report_id: str, values: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
-    """Headline figures of one report: counts (table 三, 四) and every request measure with its n."""
-    v = load_values() if values is None else values
-    w = to_wide(align_formats(v))["total"]
-    t4 = review_table(v)
-    rows: list[dict] = []
-
-    def count(code: str, n: float) -> None:
-        rows.append(dict(key=code, label=label(code, lang, short=True) if code in _item_order() else label(code, lang),
-                         kind="count", value=n, num=np.nan, den=np.nan))
-
-    for code in ["received", "carried_over", "total", "granted", "partially_granted", "carried_forward"]:
-        count(code, w.get((report_id, code), np.nan))
-    rt = rate_table(v)
-    for _, r in rt[rt["report_id"].astype(str) == report_id].iterrows():
-        rows.append(dict(key=r["measure"], label=measure_label(r["measure"], lang), kind="rate", value=r["rate"],
-                         num=r["num"], den=r["den"]))
-    for block in REVIEW_BLOCKS:
-        n = t4.loc[(report_id, block), "total"] if (report_id, block) in t4.index else np.nan
-        rows.append(dict(key=f"{block}.total", label=label(block, lang), kind="count", value=n, num=np.nan,
-                         den=np.nan))
-    out = pd.DataFrame(rows)
-    out["rate"] = out["value"].where(out["kind"] == "rate")
-    return out
-
-
-def previous_report(report_id: str) -> str | None:
-    """The same body's latest report before this one, or None."""
-    rep = load_reports()
-    this = rep[rep["report_id"].astype(str) == report_id].iloc[0]
-    earlier = rep[(rep["body"] == this["body"]) & (rep["year"] < this["year"])]
-    return None if earlier.empty else str(earlier.sort_values("year").iloc[-1]["report_id"])

@@ -24,6 +24,8 @@ def strings_to_render() -> list[str]:
     with open(ROOT / "data" / "raw" / "sources.csv", encoding="utf-8") as f:
         texts += [r["body"] for r in csv.DictReader(f)]
     texts += [g.label_zh for g in h.OUTCOME_GROUPS.values()]
+    with open(ROOT / "data" / "labels.csv", encoding="utf-8") as f:
+        texts += [r["label_zh"] for r in csv.DictReader(f)]  # review blocks, measures, chart phrases
     texts += ["−1 −2", "“三安全一稳定”「」（）—％"]
     return texts
 

@@ -187,6 +187,10 @@ def test_label_reads_the_codebook():
     assert h.label("total", section="applicant") == "总计"
     assert h.label("total") == "（七）总计"
     assert h.label("review") == "行政复议"
+    assert h.label("release_rate_strict") == "公开率（严格口径）"
+    assert h.label("organisations", "en") == "Organisations"
+    assert h.reason_label("refused.third_party") == "不予公开 · 保护第三方合法权益"
+    assert h.reason_label("other", "en") == "Other handling"
     with pytest.raises(KeyError):
         h.label("no.such.code")
     with pytest.raises(ValueError):
@@ -199,3 +203,13 @@ def test_load_values_orders_codes_as_the_codebook(values):
     assert list(values["applicant"].cat.categories) == h.APPLICANTS
     wide = h.load_values(wide=True)
     assert wide.loc[("jiyuan-city_2021", "received"), "total"] == 165
+
+
+def test_rate_text_says_numerator_denominator_and_small_n():
+    assert h.rate_text({"rate": 87 / 163, "num": 87, "den": 163}) == "53.4 %（87/163）"
+    assert h.rate_text({"rate": 0.0, "num": 0, "den": 5}, "en") == "0.0 % (0/5, small n)"
+
+
+def test_source_line_names_each_report_by_body_and_year():
+    assert h.source_line(["jiyuan-city_2021", "suqian-city_2023"]) == \
+        "来源：政府信息公开工作年度报告（济源市人民政府 2021 年；宿迁市（全市汇总） 2023 年）"
