@@ -7,6 +7,9 @@ One page per executed notebook (site/<name>.html) with the code hidden, and site
 links to every page and a gallery of every figure in figures/ with its caption (from the sidecar
 figures/<name>.json that helpers.save_figure writes). Every image is embedded as a data: URI and
 no page loads anything from the network, so the folder can be mailed or served from anywhere.
+The pages carry their own font: site/fonts/NotoSansSC-subset.woff, the Noto Sans CJK SC that
+mplfonts ships cut down to the characters the pages use (SIL OFL 1.1, notice in site/fonts/OFL.txt),
+so Chinese shows on a machine without a CJK font too.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ import argparse
 import base64
 import csv
 import html
+import io
 import json
 import mimetypes
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,11 +37,30 @@ SITE = ROOT / "site"
 REPORTS_CSV = ROOT / "data" / "processed" / "reports.csv"
 
 SITE_TITLE = "政府信息公开工作年度报告：数据分析"
+# The font every page carries (relative URL: works from file:// and from any web server).
+FONT_FAMILY = "Nianbao Noto Sans SC"
+FONT_FILE = "fonts/NotoSansSC-subset.woff"
+FONT_LICENSE = "fonts/OFL.txt"
+FONT_SOURCE = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")  # package, file in it
+# Always in the font, whatever the pages say: printable ASCII, Latin-1 punctuation (·, ×, …), general
+# punctuation (–, —, ‘’, “”, …, ‰), CJK symbols and punctuation (、。《》「」【】…), full-width forms (，：；（）…).
+FONT_ALWAYS = "".join(
+    chr(c) for lo, hi in [(0x20, 0x7E), (0xA0, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2030),
+                          (0x2190, 0x2193), (0x3000, 0x303F), (0xFF01, 0xFF5E), (0xFFE0, 0xFFE6)]
+    for c in range(lo, hi + 1)
+)
+FONT_FACE = (
+    f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_FILE}") format("woff");'
+    " font-weight: 400; font-style: normal; font-display: block; }"
+)
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
+    f'"{FONT_FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
     '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 )
+# Code keeps a monospace font for Latin; Chinese in code falls through to the page's font.
+MONO_STACK = f'ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace, "{FONT_FAMILY}"'
 CSS = f"""
+{FONT_FACE}
 :root {{ --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --accent: #0b5cad; --paper: #ffffff; }}
 html {{ background: var(--paper); }}
 body {{ font-family: {FONT_STACK}; color: var(--ink); line-height: 1.7; margin: 0; }}
@@ -56,12 +81,16 @@ figure.chart figcaption {{ margin-top: .6rem; font-size: .95rem; }}
 figure.chart figcaption strong {{ display: block; }}
 figure.chart .source {{ display: block; color: var(--muted); font-size: .85rem; }}
 footer {{ margin-top: 3rem; color: var(--muted); font-size: .85rem; }}
+code, pre, kbd, samp {{ font-family: {MONO_STACK}; }}
 nav.nianbao-nav {{ font-family: {FONT_STACK}; max-width: 1100px; margin: 0 auto; padding: .8rem 1.5rem;
   border-bottom: 1px solid var(--line); font-size: .95rem; }}
 @media (max-width: 700px) {{ ul.pages {{ columns: 1; }} .gallery {{ grid-template-columns: 1fr; }} }}
 """
 # Extra rules for the nbconvert pages (the lab template's own CSS stays).
 PAGE_CSS = f"""
+{FONT_FACE}
+:root {{ --jp-ui-font-family: {FONT_STACK}; --jp-content-font-family: {FONT_STACK};
+  --jp-code-font-family: {MONO_STACK}; --jp-code-font-family-default: {MONO_STACK}; }}
 body.jp-Notebook, .jp-RenderedHTMLCommon, .jp-RenderedText, .jp-RenderedMarkdown {{ font-family: {FONT_STACK}; }}
 .jp-RenderedHTMLCommon {{ font-size: 15px; line-height: 1.7; }}
 body.jp-Notebook {{ max-width: 1100px; margin: 0 auto; padding: 0 1.5rem 4rem; }}
@@ -329,6 +358,102 @@ def build_index(pages: list[Page], figures: list[dict], site: Path) -> Path:
     return index
 
 
+class _TextOf(HTMLParser):
+    """The text a reader sees in an HTML page: text nodes (not scripts or styles) and alt/title/label attributes."""
+
+    SKIP = {"script", "style", "template"}
+    SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "value"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping.append(tag)
+        self.parts += [v for k, v in attrs if k in self.SHOWN_ATTRIBUTES and v]
+
+    def handle_endtag(self, tag):
+        if self._skipping and self._skipping[-1] == tag:
+            self._skipping.pop()
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def page_text(page_html: str) -> str:
+    """Every character a reader can see in a page, images (data: URIs) aside."""
+    parser = _TextOf()
+    parser.feed(page_html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def font_source() -> Path:
+    """The OpenType font the site's font is cut from (mplfonts' Noto Sans CJK SC)."""
+    import importlib.util
+
+    package, file = FONT_SOURCE
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        raise SystemExit(f"error: the {package} package is missing: pip install -r requirements.txt")
+    path = Path(spec.origin).parent / file
+    if not path.is_file():
+        raise SystemExit(f"error: {path} is missing: reinstall {package}")
+    return path
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Rewrite only when the bytes differ (an unchanged font keeps its date for rsync and the like)."""
+    if not (path.is_file() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def write_font(pages: list[Path], site: Path) -> Path:
+    """Cut the font down to the characters of every page (plus FONT_ALWAYS), write it as WOFF with its licence.
+
+    Deterministic: the same pages give the same bytes (fontTools keeps the source's head dates when it
+    is not asked to recalculate them, and zlib is deterministic)."""
+    from fontTools import subset
+
+    shown: set[str] = set()
+    for page in pages:
+        shown |= set(page_text(page.read_text(encoding="utf-8")))
+    shown = {c for c in shown if unicodedata.category(c) != "Cc"}  # no newlines, tabs or other controls
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: every browser since 2012, no brotli needed
+    options.name_IDs = ["*"]  # keep the copyright, trademark and licence records
+    options.drop_tables += ["VORG", "vhea", "vmtx", "BASE"]  # vertical writing: the pages are horizontal
+    options.recalc_timestamp = False
+    source = font_source()
+    font = subset.load_font(str(source), options, dontLoadGlyphNames=True)
+    cmap = font.getBestCmap()
+    lacking = sorted(c for c in shown if ord(c) not in cmap and not c.isspace() and unicodedata.category(c) != "Cf")
+    if lacking:
+        print(f"warning: the font has no glyph for {''.join(lacking)!r}: the reader's own fonts show them",
+              file=sys.stderr)
+    copyright_line = font["name"].getDebugName(0) or "Copyright © Adobe (http://www.adobe.com/)."
+    trademark = font["name"].getDebugName(7) or ""
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in shown | set(FONT_ALWAYS) if ord(c) in cmap))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    subset.save_font(font, out, options)
+    font.close()
+    path = site / FONT_FILE
+    write_if_changed(path, out.getvalue())
+    notice = (
+        f"{FONT_FILE.split('/')[-1]}: a subset of Noto Sans CJK SC Regular ({source.name}, as shipped by the\n"
+        f"mplfonts package), cut down by scripts/build_site.py with fontTools to the characters these pages use.\n\n"
+        f"{copyright_line.rstrip('.')}, with Reserved Font Name 'Source'.\n{trademark}\n\n{OFL_TEXT}"
+    )
+    write_if_changed(site / FONT_LICENSE, notice.encode("utf-8"))
+    return path
+
+
 def up_to_date(page: Path, executed: Path) -> bool:
     """The page was exported after the executed notebook and after this script last changed."""
     return page.exists() and page.stat().st_mtime >= max(executed.stat().st_mtime, Path(__file__).stat().st_mtime)
@@ -350,7 +475,104 @@ def build_site(executed: Path = EXECUTED, figures: Path = FIGURES, site: Path = 
     for old in site.glob("*.html"):  # pages of notebooks that are gone
         if old.name != "index.html" and old.stem not in names:
             old.unlink()
-    return build_index(pages, read_figures(figures), site)
+    index = build_index(pages, read_figures(figures), site)
+    font = write_font([index, *(site / p.href for p in pages)], site)
+    print(f"font: {font.relative_to(site)} ({font.stat().st_size // 1024} KB)")
+    return index
+
+# The SIL Open Font License 1.1 (https://openfontlicense.org), copied into site/fonts/OFL.txt.
+OFL_TEXT = """This Font Software is licensed under the SIL Open Font License, Version 1.1.
+This license is copied below, and is also available with a FAQ at:
+https://openfontlicense.org
+
+
+-----------------------------------------------------------
+SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007
+-----------------------------------------------------------
+
+PREAMBLE
+The goals of the Open Font License (OFL) are to stimulate worldwide
+development of collaborative font projects, to support the font creation
+efforts of academic and linguistic communities, and to provide a free and
+open framework in which fonts may be shared and improved in partnership
+with others.
+
+The OFL allows the licensed fonts to be used, studied, modified and
+redistributed freely as long as they are not sold by themselves. The
+fonts, including any derivative works, can be bundled, embedded,
+redistributed and/or sold with any software provided that any reserved
+names are not used by derivative works. The fonts and derivatives,
+however, cannot be released under any other type of license. The
+requirement for fonts to remain under this license does not apply
+to any document created using the fonts or their derivatives.
+
+DEFINITIONS
+"Font Software" refers to the set of files released by the Copyright
+Holder(s) under this license and clearly marked as such. This may
+include source files, build scripts and documentation.
+
+"Reserved Font Name" refers to any names specified as such after the
+copyright statement(s).
+
+"Original Version" refers to the collection of Font Software components as
+distributed by the Copyright Holder(s).
+
+"Modified Version" refers to any derivative made by adding to, deleting,
+or substituting -- in part or in whole -- any of the components of the
+Original Version, by changing formats or by porting the Font Software to a
+new environment.
+
+"Author" refers to any designer, engineer, programmer, technical
+writer or other person who contributed to the Font Software.
+
+PERMISSION & CONDITIONS
+Permission is hereby granted, free of charge, to any person obtaining
+a copy of the Font Software, to use, study, copy, merge, embed, modify,
+redistribute, and sell modified and unmodified copies of the Font
+Software, subject to the following conditions:
+
+1) Neither the Font Software nor any of its individual components,
+in Original or Modified Versions, may be sold by itself.
+
+2) Original or Modified Versions of the Font Software may be bundled,
+redistributed and/or sold with any software, provided that each copy
+contains the above copyright notice and this license. These can be
+included either as stand-alone text files, human-readable headers or
+in the appropriate machine-readable metadata fields within text or
+binary files as long as those fields can be easily viewed by the user.
+
+3) No Modified Version of the Font Software may use the Reserved Font
+Name(s) unless explicit written permission is granted by the corresponding
+Copyright Holder. This restriction only applies to the primary font name as
+presented to the users.
+
+4) The name(s) of the Copyright Holder(s) or the Author(s) of the Font
+Software shall not be used to promote, endorse or advertise any
+Modified Version, except to acknowledge the contribution(s) of the
+Copyright Holder(s) and the Author(s) or with their explicit written
+permission.
+
+5) The Font Software, modified or unmodified, in part or in whole,
+must be distributed entirely under this license, and must not be
+distributed under any other license. The requirement for fonts to
+remain under this license does not apply to any document created
+using the Font Software.
+
+TERMINATION
+This license becomes null and void if any of the above conditions are
+not met.
+
+DISCLAIMER
+THE FONT SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,
+EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO ANY WARRANTIES OF
+MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT
+OF COPYRIGHT, PATENT, TRADEMARK, OR OTHER RIGHT. IN NO EVENT SHALL THE
+COPYRIGHT HOLDER BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY,
+INCLUDING ANY GENERAL, SPECIAL, INDIRECT, INCIDENTAL, OR CONSEQUENTIAL
+DAMAGES, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+FROM, OUT OF THE USE OR INABILITY TO USE THE FONT SOFTWARE OR FROM
+OTHER DEALINGS IN THE FONT SOFTWARE.
+"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,11 @@
-"""The reader HTML in site/: self-contained, every image loads, no error shows, Chinese headings are text.
+"""The reader HTML in site/: self-contained, every image loads, no error shows, Chinese headings are text
+and show in the font the site carries (site/fonts/), not in whatever CJK font the reader's machine has.
 
 Uses the site that `make test` / `make report` built when it is up to date with the executed
 notebooks; otherwise builds one into the test's temporary folder. The browser checks open the
-pages in Debian's headless Chromium (/usr/bin/chromium) through Playwright and save screenshots
-in the test's temporary folder.
+pages in Debian's headless Chromium (/usr/bin/chromium) through Playwright, as it is: no CJK font
+is added to it, so a character the site's font lacks would show as an empty box, as it would for a
+reader without CJK fonts. Screenshots are saved in the test's temporary folder.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def _site_is_current(executed_dir: Path) -> bool:
         and bool(executed)
         and all(bs.up_to_date(bs.SITE / f"{e.stem}.html", e) for e in executed)
         and index.stat().st_mtime >= max(e.stat().st_mtime for e in executed)
+        and (bs.SITE / bs.FONT_FILE).exists()
     )
 
 
@@ -85,27 +88,43 @@ def test_pages_are_self_contained_chinese_with_code_hidden(site):
         assert not re.search(r'class="[^"]*\bjp-(InputArea-editor|InputPrompt)\b', text), f"{page.name} shows code"
 
 
+def test_pages_carry_their_font_with_its_licence(site):
+    """One WOFF subset of Noto Sans CJK SC in site/fonts/, declared first in every page's font stack
+    by a relative URL, holding every character the pages show, with the SIL OFL notice beside it."""
+    from fontTools.ttLib import TTFont
+
+    font_file = site / bs.FONT_FILE
+    data = font_file.read_bytes()
+    assert data[:4] == b"wOFF", f"{font_file} is not a WOFF font"
+    assert 20_000 < len(data) < 2_000_000, f"{font_file} is {len(data)} bytes: not a subset of the pages' characters?"
+    font = TTFont(font_file)
+    cmap = font.getBestCmap()
+    assert font["name"].getDebugName(16) == "Noto Sans CJK SC" or "Noto Sans CJK SC" in font["name"].getDebugName(1)
+    assert "Open Font License" in (font["name"].getDebugName(13) or "")
+    licence = (site / bs.FONT_LICENSE).read_text(encoding="utf-8")
+    for must in ("SIL OPEN FONT LICENSE Version 1.1", "Copyright", "Adobe", "Noto", "PERMISSION & CONDITIONS",
+                 "DISCLAIMER", font_file.name):
+        assert must in licence, f"{bs.FONT_LICENSE} lacks {must!r}"
+
+    face = re.compile(r'@font-face\s*\{[^}]*font-family:\s*"' + re.escape(bs.FONT_FAMILY)
+                      + r'"[^}]*src:\s*url\("' + re.escape(bs.FONT_FILE) + r'"\)\s*format\("woff"\)')
+    for page in [site / "index.html", *_pages(site)]:
+        text = page.read_text(encoding="utf-8")
+        assert face.search(text), f"{page.name} does not declare the site's font"
+        stacks = re.findall(r"body[^{}]*\{[^}]*font-family:\s*([^;}]+)", text)
+        assert any(st.strip().startswith(f'"{bs.FONT_FAMILY}"') for st in stacks), \
+            f"{page.name}: the site's font is not first in the body's font stack: {stacks}"
+        shown = {c for c in bs.page_text(text) if CJK.match(c) or "\u3000" <= c <= "\u303f" or "\uff01" <= c <= "\uff5e"}
+        lacking = sorted(c for c in shown if ord(c) not in cmap)
+        assert not lacking, f"{page.name} shows characters the site's font lacks: {''.join(lacking)}"
+
+
 # ---- the export, in a real browser --------------------------------------------------------------
-
-def _fontconfig_with_cjk(folder: Path) -> Path:
-    """A fontconfig file adding the CJK fonts that mplfonts ships, so screenshots show Chinese, not boxes,
-    on a machine without a system CJK font (a reader's own browser uses the page's CSS font stack)."""
-    import mplfonts
-
-    fonts = Path(mplfonts.__file__).parent / "fonts"
-    conf = folder / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{fonts}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>",
-        encoding="utf-8",
-    )
-    return conf
-
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    """A Chromium context from Debian's /usr/bin/chromium with a fresh profile; records network requests."""
+    """A Chromium context from Debian's /usr/bin/chromium with a fresh profile and the machine's fonts as they
+    are (no CJK font added); records network requests."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("/usr/bin/chromium is missing: .ci/run must `apt-get install chromium`", pytrace=False)
@@ -113,10 +132,9 @@ def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
-    env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig_with_cjk(tmp_path_factory.mktemp("fonts")))}
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, env=env,
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900}, device_scale_factor=1,
         )
         context.remote_requests = []
@@ -132,6 +150,13 @@ def _check_in_browser(context, page_file: Path, screenshot: Path) -> tuple[list[
     page.on("pageerror", lambda e: script_errors.append(str(e)))
     page.goto(page_file.as_uri(), wait_until="load")
     page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=30_000)
+    fonts = page.evaluate(
+        """async ([family, sample]) => { await document.fonts.ready;
+             return {faces: Array.from(document.fonts).map(f => ({family: f.family.replace(/^["']|["']$/g, ''),
+                                                                  status: f.status})),
+                     check: document.fonts.check(`16px "${family}"`, sample)}; }""",
+        [bs.FONT_FAMILY, "政府信息公开"],
+    )
     images = page.evaluate(
         "Array.from(document.images).map(i => ({src: i.src.slice(0, 40), w: i.naturalWidth, h: i.naturalHeight,"
         " shown: i.getBoundingClientRect().width}))"
@@ -143,6 +168,7 @@ def _check_in_browser(context, page_file: Path, screenshot: Path) -> tuple[list[
         '.output_error, .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
     ).all_inner_texts()
     page.screenshot(path=str(screenshot), full_page=True)
+    rendered = _fonts_rendering_chinese(context, page)
     page.close()
 
     problems = []
@@ -156,7 +182,51 @@ def _check_in_browser(context, page_file: Path, screenshot: Path) -> tuple[list[
         problems.append(f"{page_file.name}: no Chinese heading (h1–h3) as text, only {headings[:4]}")
     if script_errors:
         problems.append(f"{page_file.name}: script errors {script_errors}")
+    ours = [f for f in fonts["faces"] if f["family"] == bs.FONT_FAMILY]
+    if not ours or any(f["status"] != "loaded" for f in ours) or not fonts["check"]:
+        problems.append(f"{page_file.name}: the site's font did not load: {fonts}")
+    wrong_font = []
+    for what, used in rendered:
+        if not any(f["isCustomFont"] for f in used):
+            wrong_font.append(f"{page_file.name}: {what} is not drawn with the site's font but with {used}")
+        elif not what.startswith("code") and not all(f["isCustomFont"] for f in used):
+            wrong_font.append(f"{page_file.name}: {what} is partly drawn with the machine's fonts: {used}")
+    problems += wrong_font[:5] + ([f"{page_file.name}: … and {len(wrong_font) - 5} more"] if len(wrong_font) > 5 else [])
+    if lang.startswith("zh") and not any(w.startswith(("h1", "h2", "h3")) for w, _ in rendered):
+        problems.append(f"{page_file.name}: no Chinese heading was found drawn on the page")
     return problems, len(images)
+
+
+def _fonts_rendering_chinese(context, page) -> list[tuple[str, list[dict]]]:
+    """For every visible element whose own text has Chinese: (its tag and text, the fonts Chromium drew that
+    text with: CSS.getPlatformFontsForNode, isCustomFont true for an @font-face font, counting its inline
+    descendants). Code, or text with code in it ("code …"), may use a monospace system font for its Latin
+    letters; all other text must be drawn with the site's font alone."""
+    marked = page.evaluate(
+        r"""() => { let n = 0; const MONO = 'code, pre, kbd, samp, tt';
+             for (const el of document.body.querySelectorAll('*')) {
+               if (['SCRIPT', 'STYLE', 'TEMPLATE'].includes(el.tagName) || !el.getClientRects().length) continue;
+               const own = Array.from(el.childNodes).filter(t => t.nodeType === 3).map(t => t.data).join('');
+               if (!/[\u4e00-\u9fff]/.test(own)) continue;
+               const code = el.closest(MONO) || el.querySelector(MONO) ? 'code ' : '';
+               el.setAttribute('data-test-cjk', code + el.tagName.toLowerCase() + ' ' + own.trim().slice(0, 30));
+               n++;
+             }
+             return n; }"""
+    )
+    if not marked:
+        return []
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    found = []
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-test-cjk]"})["nodeIds"]:
+        attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+        what = attrs[attrs.index("data-test-cjk") + 1]
+        found.append((what, cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]))
+    cdp.detach()
+    return found
 
 
 def test_index_in_chromium_every_figure_loads_and_headings_are_chinese_text(site, browser, tmp_path):
