@@ -147,3 +147,25 @@ def test_a_damaged_file_never_stops_the_batch(tmp_path: Path, flips: list[tuple[
         report = extract_file(damaged)
         assert report.status in ("ok", "findings", "failed")
         assert report.status != "failed" or report.error.startswith("damaged")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the Hongze PDFs are read in place from ../shared/corpus")
+@pytest.mark.parametrize("report_id", ["hongze-district_2023", "hongze-district_2024"])
+def test_a_pdf_as_plain_text_lines_reads_every_cell(report_id: str) -> None:
+    """The PDF's text with no table structure, as a plain PDF-to-text converter gives it: labels printed above
+    or below their numbers, the group labels in a column of single characters. Every cell still comes out right."""
+    import pdfplumber
+
+    from nianbao.document import Document, Row
+    from nianbao.parse import parse_document
+
+    with pdfplumber.open(CORPUS / f"{report_id}.pdf") as pdf:
+        rows = [Row((line,), f"page {page}, line {number}")
+                for page, p in enumerate(pdf.pages, start=1)
+                for number, line in enumerate(p.extract_text().splitlines(), start=1)]
+    parsed = parse_document(Document(CORPUS / f"{report_id}.pdf", "pdf", rows))
+    got = {(v.section, v.item, v.applicant): v.value for v in parsed.values if v.section != "narrative"}
+    with (ROOT / "tests" / "fixtures" / "expected" / f"{report_id}.csv").open(encoding="utf-8") as handle:
+        expected = {(r["section"], r["item"], r["applicant"]): float(r["value"]) if r["value"] else None
+                    for r in csv.DictReader(handle) if r["section"] != "narrative"}
+    assert got == expected

@@ -83,17 +83,15 @@ def column_order(headers: list[Row]) -> list[str] | None:
 def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | None) -> ApplicationsTable:
     """Read table 三 from the rows of section 三.
 
-    Rows are matched by their labels. A label printed apart from its numbers waits for the next unlabelled
-    row that comes after the rows already read; an unlabelled row that no waiting label explains is placed
-    only when the labelled rows before and after it leave exactly as many places in the fixed row order as
-    there are unlabelled rows between them.
+    Rows are matched by their labels. A row of numbers whose label was printed apart from it (converters put
+    such labels above or below the numbers, so the label cannot say which row it belongs to) is placed only
+    when the labelled rows before and after it leave exactly as many places in the fixed row order as there
+    are unlabelled rows between them; otherwise it is reported and its numbers are not used.
     """
     table = ApplicationsTable()
     headers: list[Row] = []
     lines: list[_Line] = []
-    waiting: list[str] = []
     group: str | None = None
-    last = -1
     for row in rows:
         if is_page_furniture(row):
             continue
@@ -106,22 +104,10 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if code is None and split.labels and _is_subtotal(split.labels[-1]) and split.carries_data(not trim_blanks):
             continue  # a subtotal row printed for a group, or for all outcomes: no code of its own
         if not split.carries_data(not trim_blanks):
-            if code is not None and code not in waiting:
-                waiting.append(code)
-            continue
+            continue  # a label printed apart from its numbers: above or below them, so it decides nothing
         if code is None and not row.tabular and len(split.data) < 2:
             continue  # a stray number in running text
         cells, fits = fit(split.data, len(COLUMNS), trim_blanks)
-        if code is None:
-            while waiting and codebook.order(waiting[0]) <= last:
-                waiting.pop(0)
-            if waiting:
-                code = waiting.pop(0)
-                flag = "label printed apart from its numbers"
-        elif code in waiting:
-            waiting.remove(code)
-        if code is not None:
-            last = max(last, codebook.order(code))
         lines.append(_Line(code, cells, fits, row, flag))
     if sum(line.code is not None for line in lines) < MIN_LABELLED_ROWS:
         return table
