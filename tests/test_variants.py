@@ -169,3 +169,19 @@ def test_a_pdf_as_plain_text_lines_reads_every_cell(report_id: str) -> None:
         expected = {(r["section"], r["item"], r["applicant"]): float(r["value"]) if r["value"] else None
                     for r in csv.DictReader(handle) if r["section"] != "narrative"}
     assert got == expected
+
+
+def test_a_2019_report_as_converter_markdown_reads_every_cell(tmp_path: Path) -> None:
+    """The Shanghai 2019 page written out as a markdown pipe table (blank cells stay blank): every cell of
+    tables 二, 三 and 四 as in the hand-checked fixture, the rows of blanks included."""
+    from nianbao.readers import read
+
+    page = read(RAW / "shanghai-gov-office_2019.html")
+    lines = [f"| {' | '.join(row.cells)} |" if row.tabular else row.cells[0] for row in page.rows]
+    report = _extract(tmp_path, "\n".join(lines))
+    with (ROOT / "tests" / "fixtures" / "expected" / "shanghai-gov-office_2019.csv").open(encoding="utf-8") as handle:
+        expected = {(r["section"], r["item"], r["applicant"]): (float(r["value"]) if r["value"] else None, r["missing"])
+                    for r in csv.DictReader(handle) if r["section"] != "narrative"}
+    got = {(v.section, v.item, v.applicant): (v.value, v.missing) for v in report.values if v.section != "narrative"}
+    assert got == expected
+    assert report.format == "2019"

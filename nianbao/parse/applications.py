@@ -103,7 +103,8 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         code, group, flag = _row_code(split, group)
         if code is None and split.labels and _is_subtotal(split.labels[-1]) and split.carries_data(not trim_blanks):
             continue  # a subtotal row printed for a group, or for all outcomes: no code of its own
-        if not split.carries_data(not trim_blanks):
+        blank_row = code is not None and row.tabular and len(split.data) >= len(COLUMNS)  # a row of printed blanks
+        if not (split.carries_data(not trim_blanks) or blank_row):
             continue  # a label printed apart from its numbers: above or below them, so it decides nothing
         if code is None and not row.tabular and len(split.data) < 2:
             continue  # a stray number in running text

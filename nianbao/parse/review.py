@@ -24,8 +24,7 @@ class ReviewTable:
 def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
     """Read table 四: the unlabelled rows of numbers under its header, taken together, must give 15 cells."""
     table = ReviewTable()
-    cells: list[str] = []
-    wheres: list[str] = []
+    data_rows = []
     for row in rows:
         if is_page_furniture(row):
             continue
@@ -34,18 +33,24 @@ def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
             continue
         if not row.tabular and len(split.data) < 2:
             continue
-        data = list(split.data)
-        if trim_blanks:  # border cells of converted text; the 15 numbers are checked below
-            while data and not data[-1].strip():
-                data.pop()
-            while data and not data[0].strip():
-                data.pop(0)
-        cells += data
-        wheres += [f"{row.where}, column {i + 1}" for i in range(len(data))]
-    if not cells:
+        data_rows.append((split.data, row.where))
+    if not data_rows:
         return table
     table.found = True
-    fitted, fits = fit(tuple(cells), len(CODES), False)
+    if len(data_rows) == 1:  # the usual single row: surplus border cells may be trimmed, printed blanks kept
+        cells, fits = fit(data_rows[0][0], len(CODES), trim_blanks)
+        wheres = [f"{data_rows[0][1]}, column {i + 1}" for i in range(len(cells))]
+    else:  # a row broken over lines: the pieces, without their border cells, must make 15
+        cells, wheres = [], []
+        for data, where in data_rows:
+            kept = list(data)
+            while trim_blanks and kept and not kept[-1].strip():
+                kept.pop()
+            while trim_blanks and kept and not kept[0].strip():
+                kept.pop(0)
+            cells += kept
+            wheres += [f"{where}, column {i + 1}" for i in range(len(kept))]
+        fits = len(cells) == len(CODES)
     if not fits:
         table.findings.append(Finding(
             "structure", "error", "review_litigation", f"{len(CODES)} cells", f"{len(cells)} cells: {' | '.join(cells)}",
@@ -53,7 +58,7 @@ def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
             f"Table 四 has {len(cells)} cells for {len(CODES)} columns; which number belongs to which column "
             "cannot be told, so none is used"))
     for position, code in enumerate(CODES):
-        printed = fitted[position] if position < len(fitted) else ""
+        printed = cells[position] if position < len(cells) else ""
         where = wheres[position] if position < len(wheres) else wheres[-1]
         table.values.append(make_value(SECTION, code, "", printed, fits, "", where))
     return table
