@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
+import matplotlib.transforms
 import numpy as np
 import pandas as pd
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -676,6 +678,7 @@ def save_figure(fig: matplotlib.figure.Figure, name: str, *, title: str, caption
         fig.text(0.012, 0.985 - 0.062 * len(title_lines) * 6.75 / height, subtitle, ha="left", va="top",
                  fontsize=12, color="#555555")
     fig.text(0.012, 0.012, "\n".join(src_lines), ha="left", va="bottom", fontsize=9, color="#666666")
+    settle_layout(fig)
     FIGURES.mkdir(parents=True, exist_ok=True)
     png = FIGURES / f"{name}.png"
     fig.savefig(png, dpi=200, facecolor="white")
@@ -683,6 +686,142 @@ def save_figure(fig: matplotlib.figure.Figure, name: str, *, title: str, caption
     meta = {"name": name, "title": title, "caption": caption, "notebook": notebook, "source": source}
     (FIGURES / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return png
+
+
+def _text_width(renderer, text: str, prop) -> float:
+    return renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+_NAME_ENDS = "省市区县州"
+
+
+def _split_at_spaces(line: str, avail: float, width: Callable[[str], float]) -> list[str]:
+    """One tick-label line broken at spaces into pieces of at most ``avail`` pixels where the words allow."""
+    if width(line) <= avail:
+        return [line]
+    pieces: list[str] = []
+    cur = ""
+    for part in line.split(" "):
+        cand = f"{cur} {part}" if cur else part
+        if cur and width(cand) > avail:
+            pieces.append(cur)
+            cur = part
+        else:
+            cur = cand
+    pieces.append(cur)
+    return pieces
+
+
+def _wrap_line(line: str, avail: float, width: Callable[[str], float]) -> list[str]:
+    """A tick-label line broken to fit ``avail`` pixels: at spaces, then at a name's parts, then between characters."""
+    out: list[str] = []
+    for piece in _split_at_spaces(line, avail, width):
+        while width(piece) > avail:  # a name breaks best before "（" or after 省/市/区/县/州: "上海市 | 政府办公厅"
+            cuts = [i for i in range(1, len(piece)) if (piece[i] == "（" or piece[i - 1] in _NAME_ENDS)
+                    and piece[i] not in "）)" and width(piece[:i]) <= avail]
+            if not cuts:
+                break
+            out.append(piece[:cuts[-1]])
+            piece = piece[cuts[-1]:]
+        if width(piece) <= avail:
+            out.append(piece)
+            continue
+        chunk = ""
+        for ch in piece:
+            if chunk and width(chunk + ch) > avail:
+                out.append(chunk)
+                chunk = ch
+            else:
+                chunk += ch
+        out.append(chunk)
+    return out
+
+
+def fit_xticklabels(ax: matplotlib.axes.Axes, renderer=None, gap: float = 6.0) -> bool:
+    """Break an axis' fixed x tick labels onto more lines when neighbours overlap; True if any label changed.
+
+    Labels are broken at spaces ("上海市政府办公厅 2019" → two lines); if a word is still too wide, the labels are set
+    up to 15 % smaller, and only beyond that a word is broken before "（" or after 省/市/区/县/州 (or, failing that,
+    between characters), so that each line is
+    narrower than the distance between ticks less ``gap`` points. Only labels set as text (a categorical axis, a
+    heatmap) are touched; :func:`save_figure` calls this for every axes of a figure.
+    """
+    locator = ax.xaxis.get_major_locator()
+    if not isinstance(locator, matplotlib.ticker.FixedLocator) or not ax.xaxis.get_visible():
+        return False
+    renderer = renderer or ax.figure.canvas.get_renderer()
+    texts = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    if len(texts) < 2 or any(t.get_rotation() not in (0, 0.0) for t in texts):
+        return False
+    gap_px = gap * ax.figure.dpi / 72
+    boxes = sorted((t.get_window_extent(renderer) for t in texts), key=lambda b: b.x0 + b.x1)
+    if all(b.x0 - a.x1 >= gap_px / 2 for a, b in zip(boxes, boxes[1:])):
+        return False
+    centres = [(b.x0 + b.x1) / 2 for b in boxes]
+    avail = min(b - a for a, b in zip(centres, centres[1:])) - gap_px
+    if avail <= 0:
+        return False
+    prop = texts[0].get_fontproperties()
+    width = lambda text: _text_width(renderer, text, prop)  # noqa: E731
+    old = list(ax.xaxis.get_major_formatter().format_ticks(locator.locs))
+    split = [[p for line in str(s).split("\n") for p in _split_at_spaces(line, avail, width)] for s in old]
+    widest = max(width(p) for lines in split for p in lines)
+    if widest > avail and avail / widest >= 0.85:  # a little smaller rather than a word broken in two
+        size = texts[0].get_fontsize() * avail / widest * 0.98
+        ax.tick_params(axis="x", labelsize=size)
+        ax.xaxis.set_ticklabels(["\n".join(lines) for lines in split])
+        return True
+    new = ["\n".join(part for line in str(s).split("\n") for part in _wrap_line(line, avail, width)) for s in old]
+    if new == old:
+        return False
+    ax.xaxis.set_ticklabels(new)
+    return True
+
+
+def _axis_depth(ax: matplotlib.axes.Axes, renderer) -> float:
+    """How far, in points, the x axis (tick labels and axis label) reaches below the bottom of the axes."""
+    bb = ax.xaxis.get_tightbbox(renderer)
+    if bb is None:
+        return 0.0
+    return max(0.0, (ax.get_window_extent(renderer).y0 - bb.y0) * 72 / ax.figure.dpi)
+
+
+def _anchor_below(ax: matplotlib.axes.Axes, legend, renderer=None) -> None:
+    renderer = renderer or ax.figure.canvas.get_renderer()
+    depth = _axis_depth(ax, renderer) + 6
+    offset = matplotlib.transforms.ScaledTranslation(0, -depth / 72, ax.figure.dpi_scale_trans)
+    legend.set_bbox_to_anchor((0, 0), transform=ax.transAxes + offset)
+
+
+def legend_below(ax: matplotlib.axes.Axes, *args, ncol: int | None = None, **kwargs):
+    """A one-row legend under the axes, below its tick labels and axis label (never on the bars or their labels).
+
+    Arguments are those of ``ax.legend``. The distance is measured from the x axis as drawn, and measured again by
+    :func:`save_figure` once tick labels have their final form, so that the legend never covers them.
+    """
+    handles, labels = args if len(args) == 2 else ax.get_legend_handles_labels()
+    kwargs.setdefault("handlelength", 1.2)
+    kwargs.setdefault("columnspacing", 1.4)
+    leg = ax.legend(handles, labels, loc="upper left", ncol=ncol or len(labels), **kwargs)
+    leg._house_below = True  # re-anchored by settle_layout
+    _anchor_below(ax, leg)
+    return leg
+
+
+def settle_layout(fig: matplotlib.figure.Figure) -> None:
+    """Lay the figure out, break overlapping x tick labels (:func:`fit_xticklabels`), re-place legends under axes."""
+    for _ in range(2):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        changed = False
+        for ax in fig.axes:
+            changed |= fit_xticklabels(ax, renderer)
+        for ax in fig.axes:
+            leg = ax.get_legend()
+            if leg is not None and getattr(leg, "_house_below", False):
+                _anchor_below(ax, leg, renderer)
+        if not changed:
+            break
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -708,7 +847,7 @@ def rate_text(row: pd.Series | dict, lang: str = "zh") -> str:
 
 
 def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Axes | None = None,
-                     min_label: float = 0.04) -> matplotlib.axes.Axes:
+                     min_label: float = 0.025) -> matplotlib.axes.Axes:
     """100 % stacked horizontal bars, one per report, one colour per outcome group; shares labelled, n on the right."""
     import matplotlib.pyplot as plt
 
@@ -729,11 +868,12 @@ def plot_outcome_mix(mix: pd.DataFrame, lang: str = "zh", ax: matplotlib.axes.Ax
         left += share
     handled = m.drop_duplicates("report_id").set_index("report_id")["handled"]
     ax.set_yticks(range(len(reports)), [f"{report_label(r, lang)}\nn = {fmt_n(handled[r])}" for r in reports])
-    ax.invert_yaxis()
+    pad = max(0.0, (3 - len(reports)) / 2)  # one or two bars are not drawn a third of the figure high
+    ax.set_ylim(len(reports) - 0.5 + pad, -0.5 - pad)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="y", visible=False)
-    ax.legend(ncol=6, loc="upper left", bbox_to_anchor=(0, -0.06), handlelength=1.2, columnspacing=1.2)
+    legend_below(ax, ncol=len(GROUP_ORDER))
     return ax
 
 
@@ -786,7 +926,7 @@ def plot_heatmap(table: pd.DataFrame, ax: matplotlib.axes.Axes, *, fmt: str = ".
         fmt = ""
     sns.heatmap(table.astype(float), ax=ax, cmap=cmap, annot=annot if annot is not None else True, fmt=fmt,
                 linewidths=0.6, linecolor="white", vmin=0, vmax=vmax,
-                cbar_kws={"label": cbar_label, "shrink": 0.8}, annot_kws={"fontsize": 10})
+                cbar_kws={"label": cbar_label, "shrink": 0.8, "fraction": 0.04, "pad": 0.02}, annot_kws={"fontsize": 10})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0)
