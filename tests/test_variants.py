@@ -185,3 +185,24 @@ def test_a_2019_report_as_converter_markdown_reads_every_cell(tmp_path: Path) ->
     got = {(v.section, v.item, v.applicant): (v.value, v.missing) for v in report.values if v.section != "narrative"}
     assert got == expected
     assert report.format == "2019"
+
+
+def test_common_wording_variants(tmp_path: Path) -> None:
+    """"年度…工作报告" titles, 新收 … 件, 办结率为, cases counted in 起, and （七）合计 for the total row."""
+    text = "\n".join([
+        "某县交通运输局2023年度政府信息公开工作报告",
+        "一、总体情况",
+        "本年度新收政府信息公开申请 12 件，办结率为 100%。发生行政复议案件 2 起，行政诉讼 1 起。",
+        "三、收到和处理政府信息公开申请情况",
+        "| 一、本年新收政府信息公开申请数量 | 12 | 0 | 0 | 0 | 0 | 0 | 12 |",
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| （一）予以公开 | 12 | 0 | 0 | 0 | 0 | 0 | 12 |",
+        "| （七）合计 | 12 | 0 | 0 | 0 | 0 | 0 | 12 |",
+        "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    ])
+    report = _extract(tmp_path, text)
+    assert (report.body, report.year) == ("某县交通运输局", 2023)
+    narrative = {v.item: v.value for v in report.values if v.section == "narrative"}
+    assert narrative == {"narrative.received": 12, "narrative.completion_rate": 100,
+                         "narrative.review_cases": 2, "narrative.litigation_cases": 1}
+    assert _numbers(report)[("applications", "total", "total")] == 12

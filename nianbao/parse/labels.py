@@ -59,7 +59,7 @@ APPLICATION_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("other.no_correction", ("不补正", "逾期不补")),
     ("other.unpaid_fee", ("缴纳费用", "收费通知", "未缴费", "未按收费")),
     ("granted", ("予以公开",)),
-    ("total", ("总计",)),
+    ("total", ("总计", "七合计")),
 ]
 _OTHER_OTHER = re.compile(r"^(六其他处理)?3?其他$")
 _GROUP_ONLY = {"other": re.compile(r"^(三本年度办理结果)?六其他处理$")}
@@ -203,5 +203,5 @@ def is_table_caption(text: str) -> bool:
     return label_key(text).startswith("第二十条第")
 
 
-TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?年度?报告")
+TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?(年度)?报告")
 PAGE_NUMBER = re.compile(r"^[-—–一\s第]*\d{1,3}[-—–一\s页]*$|^第\d+页(共\d+页)?$")

@@ -15,14 +15,14 @@ SECTION = "narrative"
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 # Patterns over the report's running text with whitespace removed; the first match of each counts.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收)[^。；;\d]{0,16}?申请[件数量为共计]{0,4}" + _N + r"件")),
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,16}?申请[件数量为共计]{0,4}" + _N + r"件")),
     ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + r"件")),
     ("narrative.carried_forward", re.compile(_N + r"件申请[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)下一?年度")),
     ("narrative.completion_rate", re.compile(r"办结率[^。；;\d]{0,6}?" + _N + r"%")),
-    ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + r"件")),
-    ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + r"件")),
+    ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + r"[件起]")),
+    ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")),
 ]
-_REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、)行政诉讼[^。；;\d]{0,6}?" + _N + r"件")
+_REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、|与)行政诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")
 _FEE = re.compile(r"收取[^。；;\d]{0,24}?处理费(?:用)?(?:共计|合计|共|为)?" + _N + r"元")
 _NO_FEE = re.compile(r"(?:未|没有|不)收取[^。；;\d]{0,24}?(?:处理费|费用)")
 
