@@ -9,6 +9,7 @@ from nianbao import codebook
 from nianbao.document import ReadError
 from nianbao.model import Finding, Report, Value
 from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
+from nianbao.parse.labels import level_of_body
 from nianbao.parse.applications import expected_codes, make_value
 from nianbao.readers import read
 from nianbao.readers.transcribed import TranscribedCell
@@ -40,7 +41,8 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
         report.status, report.error = "failed", f"{path.name}: unreadable ({type(error).__name__}: {error})"
         report.values, report.findings = [], []
     if source is not None:
-        report.body, report.level, report.parent = source.body or report.body, source.level, source.parent
+        report.body = source.body or report.body
+        report.level, report.parent = source.level or report.level, source.parent or report.parent
         report.year = source.year or report.year
     if report.status != "failed":
         report.status = "findings" if report.findings else "ok"
@@ -74,6 +76,7 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         report.values, report.findings = parsed.values, parsed.findings
         report.format, report.format_variant = parsed.format, parsed.format_variant
         report.body, report.year = parsed.title_body, parsed.title_year
+        report.level, report.parent = level_of_body(parsed.title_body)
         report.findings += _check_metadata(path, source, parsed.title_body, parsed.title_year)
     if source is not None:
         if source.sha256 and source.sha256 != report.sha256:

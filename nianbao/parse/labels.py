@@ -205,3 +205,22 @@ def is_table_caption(text: str) -> bool:
 
 TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?(年度)?报告")
 PAGE_NUMBER = re.compile(r"^[-—–一\s第]*\d{1,3}[-—–一\s页]*$|^第\d+页(共\d+页)?$")
+
+# Level and parent of a people's government, from its name alone; departments and offices are left unknown.
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_COUNTY = re.compile(r"^(?P<parent>.+?[省市州盟])?(?P<own>[^省市]+?[区县旗])人民政府$")
+_CITY = re.compile(r"^(?P<parent>.+?省)?(?P<own>[^省]+?[市州盟])人民政府$")
+_PROVINCE = re.compile(r"^(?P<own>.+?(?:省|自治区))人民政府$")
+
+
+def level_of_body(body: str) -> tuple[str, str]:
+    """(level, parent) that a people's government's name states, ("", "") when it does not say."""
+    if match := _COUNTY.match(body):
+        return "county", match["parent"] or ""
+    if match := _CITY.match(body):
+        if match["own"] in MUNICIPALITIES and not match["parent"]:
+            return "province", ""
+        return "city", match["parent"] or ""
+    if _PROVINCE.match(body):
+        return "province", ""
+    return "", ""
