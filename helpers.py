@@ -670,7 +670,7 @@ def save_figure(fig: matplotlib.figure.Figure, name: str, *, title: str, caption
     width, height = fig.get_figwidth(), fig.get_figheight()
     title_lines = textwrap.wrap(title, int(width * (5.2 if lang == "zh" else 9.5))) or [""]
     top = 1 - (0.045 + 0.055 * len(title_lines) + (0.05 if subtitle else 0)) * 6.75 / height
-    src_lines = textwrap.wrap(source, int(width * (9 if lang == "zh" else 17)))
+    src_lines = textwrap.wrap(source, int(width * (9 if lang == "zh" else 14)))
     bottom = (0.02 + 0.03 * len(src_lines)) * 6.75 / height
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, top - bottom))
     fig.text(0.012, 0.985, "\n".join(title_lines), ha="left", va="top", fontsize=19, color="#1a1a1a")
