@@ -202,12 +202,14 @@ def _numbers(v: pd.DataFrame) -> pd.DataFrame:
     # Table 三 with a blank 总计 cell but numbers in the applicant columns (Shanghai 2019 leaves the 总计 column blank
     # for the outcome rows): the total is the sum of the six applicant columns, marked as derived.
     apps = v[(v["section"] == "applications") & v["applicant"].isin(APPLICANTS[:-1])].groupby(["report_id", "item"])
-    col_sum, col_any = apps["number"].sum(min_count=1), apps["value"].count() > 0
+    # an unknown applicant cell leaves the total unknown: skipping it would make the total too small
+    col_sum = apps["number"].sum(min_count=1).mask(apps["number"].apply(lambda n: n.isna().any()))
+    col_any = apps["value"].count() > 0
     is_blank_total = (v["section"] == "applications") & (v["applicant"] == "total") & (v["missing"] == "blank")
     for idx in v.index[is_blank_total]:
         key = (v.at[idx, "report_id"], v.at[idx, "item"])
         if col_any.get(key, False):
-            v.at[idx, "number"] = float(col_sum[key])
+            v.at[idx, "number"] = float(col_sum[key]) if pd.notna(col_sum[key]) else np.nan
             v.at[idx, "derived"] = True
     return v
 
@@ -472,7 +474,7 @@ def applicant_volumes(values: pd.DataFrame | None = None, item: str = "received"
     w = to_wide(load_values() if values is None else values).xs(item, level="item")
     return pd.DataFrame({
         "natural_person": w["natural_person"],
-        "organisations": w[ORGANISATIONS].sum(axis=1, min_count=1),
+        "organisations": w[ORGANISATIONS].sum(axis=1, min_count=1).mask(w[ORGANISATIONS].isna().any(axis=1)),
         "total": w["total"],
     })
 
@@ -485,7 +487,7 @@ def applicant_group_rates(by_applicant: pd.DataFrame) -> pd.DataFrame:
     df = by_applicant.reset_index()
     df = df[df["applicant"].astype(str) != "total"].copy()
     df["who"] = np.where(df["applicant"].astype(str) == "natural_person", "natural_person", "organisations")
-    g = df.groupby(["report_id", "who"], observed=True)[["num", "den"]].sum(min_count=1)
+    g = _known_sum(df.groupby(["report_id", "who"], observed=True)[["num", "den"]])
     g["rate"] = g["num"] / g["den"].where(g["den"] > 0)
     g["small"] = g["den"] < SMALL_N
     return g
@@ -550,6 +552,7 @@ def reason_shares(values: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def pooled_reason_shares(shares: pd.DataFrame) -> pd.DataFrame:
     """Reasons ranked by their share of all handled requests pooled over the reports: Σ count / Σ （七）总计."""
+    shares = shares[shares["handled"].notna()]  # a report whose 总计 is unknown can be in neither sum
     handled = shares.drop_duplicates("report_id")["handled"].sum()
     out = shares.groupby("item", observed=True).agg(count=("count", "sum"), group=("group", "first")).reset_index()
     out["handled"] = handled

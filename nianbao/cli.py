@@ -24,10 +24,10 @@ def default_corpus(folder: Path) -> Path:
     return folder.resolve().parent.parent.parent / "shared" / "corpus"
 
 
-def collect(paths: list[Path], corpus: Path | None) -> tuple[list[tuple[Path, Source | None]], list[str]]:
-    """Report files to extract with their provenance, and the sources.csv files that cannot be found."""
+def collect(paths: list[Path], corpus: Path | None) -> tuple[list[tuple[Path, Source | None]], dict[str, Path]]:
+    """Report files to extract with their provenance, and the sources.csv files not found (with where looked)."""
     jobs: list[tuple[Path, Source | None]] = []
-    unavailable: list[str] = []
+    unavailable: dict[str, Path] = {}
     for path in paths:
         if path.is_dir():
             sources = read_sources(path)
@@ -42,7 +42,7 @@ def collect(paths: list[Path], corpus: Path | None) -> tuple[list[tuple[Path, So
                 if (shared / name).is_file():
                     jobs.append((shared / name, source))
                 else:
-                    unavailable.append(name)
+                    unavailable[name] = shared
         else:
             jobs.append((path, read_sources(path.parent).get(path.name)))
     return jobs, unavailable
@@ -70,9 +70,9 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
     if unavailable:
         kept = read_committed(out, {Path(name).stem for name in unavailable})
         kept_ids = {r.report_id for r in kept}
-        for name in unavailable:
+        for name, looked_in in unavailable.items():
             state = "keeping the committed tables" if Path(name).stem in kept_ids else "no committed tables either"
-            print(f"could not re-read {name} (not in {corpus or 'the shared corpus'}): {state}", file=sys.stderr)
+            print(f"could not re-read {name} (not in {looked_in}): {state}", file=sys.stderr)
         reports += kept
     _fail_duplicate_ids(reports)
     series = check_series(reports)

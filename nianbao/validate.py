@@ -47,8 +47,12 @@ class Cells:
         return format_value(self.number(section, item, applicant))
 
 
+def _column(applicant: str) -> str:
+    return codebook.applicants()[applicant].label_zh
+
+
 def _label(code: str) -> str:
-    return codebook.items()[code].label_zh if code in codebook.items() else codebook.applicants()[code].label_zh
+    return codebook.items()[code].label_zh
 
 
 def check_report(report: Report) -> list[Finding]:
@@ -65,18 +69,22 @@ def check_report(report: Report) -> list[Finding]:
             findings.append(Finding(
                 "S1", "error", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
                 format_value(inflow), format_value(outflow),
-                f"表三“{_label(applicant)}”列：一加二（{format_value(inflow)}）不等于（七）总计加四（{format_value(outflow)}）",
+                f"表三“{_column(applicant)}”列：一加二（{format_value(inflow)}）不等于（七）总计加四（{format_value(outflow)}）",
                 f"Table 三 column {applicant}: received + carried over ({format_value(inflow)}) differs from "
                 f"total handled + carried forward ({format_value(outflow)})"))
         handled = cells.total("applications", parts, applicant)
         total = cells.number("applications", "total", applicant)
         if handled is not None and total is not None and handled != total:
+            blank = all(cells.shown("applications", item, applicant) == "blank" for item in parts
+                        if cells.get("applications", item, applicant) is not None)
             findings.append(Finding(
                 "I1", "error", f"applications:total:{applicant} vs sum of outcomes ({column})",
                 format_value(handled), cells.shown("applications", "total", applicant),
-                f"表三“{_label(applicant)}”列：（七）总计为 {cells.shown('applications', 'total', applicant)}，各办理结果之和为 {format_value(handled)}",
+                f"表三“{_column(applicant)}”列：（七）总计为 {cells.shown('applications', 'total', applicant)}，"
+                + ("而各办理结果行在该列均为空白" if blank else f"各办理结果之和为 {format_value(handled)}"),
                 f"Table 三 column {applicant}: total handled printed {cells.shown('applications', 'total', applicant)}, "
-                f"outcomes sum to {format_value(handled)}"))
+                + ("while every outcome row leaves this column blank" if blank
+                   else f"outcomes sum to {format_value(handled)}")))
     for item in [i.code for i in codebook.items().values() if i.section == "applications"]:
         if cells.get("applications", item, "total") is None:
             continue
@@ -186,7 +194,7 @@ def _carry_over(earlier: Report, later: Report) -> list[Finding]:
                 "I4", "warning",
                 f"{earlier.report_id} applications:carried_forward:{applicant} vs {later.report_id} applications:carried_over:{applicant}",
                 format_value(forward), format_value(over),
-                f"“{_label(applicant)}”列：{earlier.year} 年结转下年度 {format_value(forward)} 件，{later.year} 年上年结转 {format_value(over)} 件",
+                f"“{_column(applicant)}”列：{earlier.year} 年结转下年度 {format_value(forward)} 件，{later.year} 年上年结转 {format_value(over)} 件",
                 f"Column {applicant}: {earlier.year} carried forward {format_value(forward)}, {later.year} carried over {format_value(over)}"))
     return findings
 

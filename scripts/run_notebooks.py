@@ -35,7 +35,8 @@ BRIEFING = NOTEBOOKS / "briefing.ipynb"
 KERNEL = "python3"
 CELL_TIMEOUT_S = 600
 # What an executed copy depends on besides its own notebook: when one of these is newer, rerun.
-INPUTS = [ROOT / "helpers.py", ROOT / "nianbao", ROOT / "data" / "processed"]
+FIGURES = ROOT / "figures"
+INPUTS = [ROOT / "helpers.py", ROOT / "nianbao", ROOT / "data"]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Kernel log lines that say nothing about the notebook (ipykernel 7 warns about TCP at every start,
 # and may log an interrupt while it is shut down).
@@ -115,7 +116,7 @@ def sha256(path: Path) -> str:
 
 
 def newest_input_mtime(inputs: list[Path] = INPUTS) -> float:
-    """Latest modification time among helpers.py, nianbao/ and data/processed/ (0 when none exist)."""
+    """Latest modification time among helpers.py, nianbao/ and data/ (tables and label files; 0 when none exist)."""
     times = [0.0]
     for p in inputs:
         if p.is_file():
@@ -125,9 +126,10 @@ def newest_input_mtime(inputs: list[Path] = INPUTS) -> float:
     return max(times)
 
 
-def is_fresh(executed: Path, source: Path, allow_failed: bool = False) -> bool:
-    """An executed copy can stand for a new run: it ran this very notebook after its inputs last changed,
-    without error (or, with allow_failed, with the error it recorded: a new run would fail the same way)."""
+def is_fresh(executed: Path, source: Path, parameters: dict | None = None, allow_failed: bool = False) -> bool:
+    """An executed copy can stand for a new run: it ran this very notebook with the same parameters after its
+    inputs last changed, without error (or, with allow_failed, with the error it recorded: a new run would fail
+    the same way)."""
     import nbformat
 
     if not executed.exists():
@@ -140,6 +142,7 @@ def is_fresh(executed: Path, source: Path, allow_failed: bool = False) -> bool:
     return (
         stamp.get("status") in (("ok", "failed") if allow_failed else ("ok",))
         and stamp.get("source_sha256") == sha256(source)
+        and (stamp.get("parameters") or {}) == (parameters or {})
         and executed.stat().st_mtime >= newest_input_mtime()
     )
 
@@ -282,7 +285,7 @@ def current_executed(scratch: Path) -> Path:
     `scratch`, holding the current copies and fresh runs of the others (of the stale briefings,
     only the first, to keep the tests short). A run that fails keeps its error in its copy."""
     runs = planned_runs(EXECUTED)
-    stale = [r for r in runs if not is_fresh(r.output, r.source, allow_failed=True)]
+    stale = [r for r in runs if not is_fresh(r.output, r.source, r.parameters, allow_failed=True)]
     if not stale:
         return EXECUTED
     scratch.mkdir(parents=True, exist_ok=True)
@@ -327,13 +330,15 @@ def main(argv: list[str] | None = None) -> int:
                 for stale in args.out.glob("briefing_*.ipynb"):  # reports no longer in the data
                     if stale not in keep:
                         stale.unlink()
+                        for figure in FIGURES.glob(f"{stale.stem}_*.*"):  # and their charts in the gallery
+                            figure.unlink()
                 runs += [r for r in briefings if r not in runs]
     except NotebookFailed as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
 
     if args.if_stale:
-        fresh = [r for r in runs if is_fresh(r.output, r.source)]
+        fresh = [r for r in runs if is_fresh(r.output, r.source, r.parameters)]
         if fresh:
             print(f"{len(fresh)} of {len(runs)} executed copies are up to date; running the other {len(runs) - len(fresh)}")
         runs = [r for r in runs if r not in fresh]

@@ -213,3 +213,26 @@ def test_rate_text_says_numerator_denominator_and_small_n():
 def test_source_line_names_each_report_by_body_and_year():
     assert h.source_line(["jiyuan-city_2021", "suqian-city_2023"]) == \
         "来源：政府信息公开工作年度报告（济源市人民政府 2021 年；宿迁市（全市汇总） 2023 年）"
+
+
+def test_an_ambiguous_cell_makes_sums_unknown_not_smaller(tmp_path, monkeypatch):
+    """Shanghai 2019 予以公开: its 总计 is blank, so it is the sum of the applicant columns (272). With one
+    applicant cell ambiguous that sum, the organisations' count and the pooled reason shares must be unknown."""
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    for name in ("reports.csv", "checks.csv", "codebook.csv"):
+        (processed / name).write_bytes((h.PROCESSED / name).read_bytes())
+    table = pd.read_csv(h.PROCESSED / "values.csv", dtype=str, keep_default_na=False)
+    cell = ((table["report_id"] == "shanghai-gov-office_2019") & (table["item"] == "granted")
+            & (table["applicant"] == "commercial"))
+    assert table.loc[cell, "value"].tolist() == ["12"]
+    table.loc[cell, ["value", "missing"]] = ["", "ambiguous"]
+    table.to_csv(processed / "values.csv", index=False)
+    monkeypatch.setattr(h, "PROCESSED", processed)
+    values = h.load_values()
+    total = values[(values["report_id"] == "shanghai-gov-office_2019") & (values["item"] == "granted")
+                   & (values["applicant"] == "total")]
+    assert total["number"].isna().all()
+    volumes = h.applicant_volumes(values, item="granted")
+    assert math.isnan(volumes.loc["shanghai-gov-office_2019", "organisations"])
+    assert volumes.loc["shanghai-gov-office_2019", "natural_person"] == 258
