@@ -9,8 +9,9 @@ from nianbao import codebook
 from nianbao.document import ReadError
 from nianbao.model import Finding, Report, Value
 from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
+from nianbao.parse.applications import expected_codes
 from nianbao.parse.labels import level_of_body
-from nianbao.parse.applications import expected_codes, make_value
+from nianbao.parse.table import make_value
 from nianbao.readers import read
 from nianbao.readers.transcribed import TranscribedCell
 from nianbao.sources import Source

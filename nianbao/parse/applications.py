@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nianbao import codebook
-from nianbao.cells import parse_cell
 from nianbao.document import Row
-from nianbao.model import Finding, Value
+from nianbao.model import Finding
 from nianbao.normalize import label_key
 from nianbao.parse.labels import GROUPS, applicant_of_header, application_code, group_of
 from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
+from nianbao.parse.table import Table, cell_count_finding, duplicate_row_finding, make_value
 
 SECTION = "applications"
 COLUMNS = list(codebook.applicants())
@@ -35,11 +35,8 @@ class _Line:
 
 
 @dataclass
-class ApplicationsTable:
-    values: list[Value] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+class ApplicationsTable(Table):
     other_as_one_row: bool | None = None  # None when the table has no （六） rows at all
-    found: bool = False
 
 
 OUTCOMES_LABEL = "本年度办理结果"
@@ -169,11 +166,9 @@ def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str], column
         if line.code in by_code:
             first = by_code[line.code]
             same = first.cells == line.cells
-            table.findings.append(Finding(
-                "structure", "warning" if same else "error", f"applications:{line.code}",
-                "one row", f"{first.row.where}: {' | '.join(first.cells)}; {line.row.where}: {' | '.join(line.cells)}",
-                f"表三“{codebook.items()[line.code].label_zh}”行重复出现" + ("（数值相同）" if same else "（数值不同，均不采用）"),
-                f"Table 三 row {line.code} printed twice" + (" (same numbers)" if same else " (different numbers; neither used)")))
+            table.findings.append(duplicate_row_finding(
+                "三", codebook.items()[line.code].label_zh, f"applications:{line.code}",
+                (first.cells, first.row.where), (line.cells, line.row.where)))
             if not same:
                 first.fits, first.flag = False, "row printed twice with different numbers"
             continue
@@ -188,33 +183,9 @@ def _emit(table: ApplicationsTable, lines: list[_Line], order: list[str], column
                 f"表三缺少“{codebook.items()[code].label_zh}”行", f"Table 三 has no row for {code}"))
             continue
         if not line.fits and len(line.cells) != len(COLUMNS):
-            table.findings.append(Finding(
-                "structure", "error", f"applications:{code}", f"{len(COLUMNS)} cells", f"{len(line.cells)} cells: {' | '.join(line.cells)}",
-                f"表三“{codebook.items()[code].label_zh}”行有 {len(line.cells)} 个单元格，应为 {len(COLUMNS)} 个；数值未采用",
-                f"Table 三 row {code} has {len(line.cells)} cells for {len(COLUMNS)} columns; its numbers are not used"))
+            table.findings.append(cell_count_finding(
+                "三", codebook.items()[code].label_zh, f"applications:{code}", len(COLUMNS), line.cells))
         for position, applicant in enumerate(columns):
             printed = line.cells[position] if position < len(line.cells) else ""
             table.values.append(make_value(SECTION, code, applicant, printed, line.fits, line.flag,
                                            f"{line.row.where}, column {position + 1}"))
-
-
-def make_value(section: str, item: str, applicant: str, printed: str, certain: bool, flag: str, source: str) -> Value:
-    """A Value for a printed cell; an uncertain cell keeps its text but no number."""
-    unit = codebook.items()[item].unit
-    cell = parse_cell(printed)
-    if not certain:
-        return Value(section, item, applicant, printed.strip(), None, unit, "ambiguous",
-                     flag or "row does not fit the table's columns", source)
-    if cell is None:
-        return Value(section, item, applicant, printed.strip(), None, unit, "unreadable",
-                     "text where a number belongs", source)
-    notes = [flag] if flag else []
-    if cell.note:
-        notes.append(f"note printed in the cell: {cell.note}")
-    if cell.value is not None and codebook.items()[item].kind == "count":
-        if cell.value != int(cell.value):
-            notes.append("a count printed with a fraction")
-        if cell.value < 0:
-            notes.append("a negative count")
-    return Value(section, item, applicant, cell.printed, cell.value, cell.unit or unit, cell.missing,
-                 "; ".join(notes), source)

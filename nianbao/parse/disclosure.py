@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nianbao import codebook
 from nianbao.document import Row
-from nianbao.model import Finding, Value
-from nianbao.parse.applications import make_value
+from nianbao.model import Finding
 from nianbao.parse.labels import (
     DEFAULT_COLUMNS,
     FORMAT_2019_COLUMNS,
@@ -17,17 +16,15 @@ from nianbao.parse.labels import (
     is_table_caption,
 )
 from nianbao.parse.rows import fit, is_page_furniture, split_row
+from nianbao.parse.table import Table, cell_count_finding, duplicate_row_finding, make_value
 
 SECTION = "disclosure"
 KNOWN_LAYOUTS = {frozenset(columns) for layout in DEFAULT_COLUMNS.values() for columns in layout.values()}
 
 
 @dataclass
-class DisclosureTable:
-    values: list[Value] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+class DisclosureTable(Table):
     format: str = ""  # "2019" or "2021" when the column headers tell, else ""
-    found: bool = False
 
 
 def detect_format(rows: list[Row]) -> str:
@@ -46,7 +43,7 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
     layout = DEFAULT_COLUMNS[table.format or format_hint or "2021"]
     header: tuple[str, ...] = ()
     stray: list[str] = []
-    seen: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, tuple[tuple[str, ...], str]] = {}
     for row in rows:
         if is_page_furniture(row):
             continue
@@ -75,25 +72,17 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
             continue
         cells, fits = fit(split.data, len(suffixes), trim_blanks)
         if prefix in seen:
-            same = seen[prefix] == cells
-            table.findings.append(Finding(
-                "structure", "warning" if same else "error", f"disclosure:{prefix}", "one row",
-                f"{' | '.join(seen[prefix])}; {' | '.join(cells)} ({row.where})",
-                f"表二“{label}”行重复出现" + ("（数值相同）" if same else "（数值不同，均不采用）"),
-                f"Table 二 row {label!r} printed twice" + (" (same numbers)" if same else " (different numbers; neither used)")))
-            if not same:
+            table.findings.append(duplicate_row_finding("二", label, f"disclosure:{prefix}", seen[prefix],
+                                                        (cells, row.where)))
+            if seen[prefix][0] != cells:
                 for value in table.values:
                     if value.item.startswith(prefix + "."):
                         value.value, value.missing, value.flag = None, "ambiguous", "row printed twice with different numbers"
             continue
-        seen[prefix] = cells
+        seen[prefix] = (cells, row.where)
         if not fits:
-            table.findings.append(Finding(
-                "structure", "error", ", ".join(f"disclosure:{prefix}.{s}" for s in suffixes),
-                f"{len(suffixes)} cells", f"{len(cells)} cells: {' | '.join(cells)}",
-                f"表二“{label}”行有 {len(cells)} 个数值单元格，应为 {len(suffixes)} 个；无法确定各数值所属列，数值未采用",
-                f"Table 二 row {label!r} has {len(cells)} cells for {len(suffixes)} columns; "
-                "which number belongs to which column cannot be told, so none is used"))
+            table.findings.append(cell_count_finding(
+                "二", label, ", ".join(f"disclosure:{prefix}.{s}" for s in suffixes), len(suffixes), cells))
         for position, suffix in enumerate(suffixes):
             printed = cells[position] if position < len(cells) else ""
             table.values.append(make_value(SECTION, f"{prefix}.{suffix}", "", printed, fits, "",

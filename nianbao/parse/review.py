@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from nianbao import codebook
 from nianbao.document import Row
-from nianbao.model import Finding, Value
-from nianbao.parse.applications import make_value
 from nianbao.parse.rows import fit, is_page_furniture, split_row
+from nianbao.parse.table import Table, cell_count_finding, make_value
 
 SECTION = "review_litigation"
 CODES = [item.code for item in codebook.items().values() if item.section == SECTION]
 
 
-@dataclass
-class ReviewTable:
-    values: list[Value] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    found: bool = False
-
-
-def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
+def parse_review(rows: list[Row], trim_blanks: bool) -> Table:
     """Read table 四: the unlabelled rows of numbers under its header, taken together, must give 15 cells."""
-    table = ReviewTable()
+    table = Table()
     data_rows = []
     for row in rows:
         if is_page_furniture(row):
@@ -52,11 +42,7 @@ def parse_review(rows: list[Row], trim_blanks: bool) -> ReviewTable:
             wheres += [f"{where}, column {i + 1}" for i in range(len(kept))]
         fits = len(cells) == len(CODES)
     if not fits:
-        table.findings.append(Finding(
-            "structure", "error", "review_litigation", f"{len(CODES)} cells", f"{len(cells)} cells: {' | '.join(cells)}",
-            f"表四数据行有 {len(cells)} 个单元格，应为 {len(CODES)} 个；无法确定各数值所属列，数值未采用",
-            f"Table 四 has {len(cells)} cells for {len(CODES)} columns; which number belongs to which column "
-            "cannot be told, so none is used"))
+        table.findings.append(cell_count_finding("四", "", SECTION, len(CODES), tuple(cells)))
     for position, code in enumerate(CODES):
         printed = cells[position] if position < len(cells) else ""
         where = wheres[position] if position < len(wheres) else wheres[-1]
