@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from nianbao import codebook
+from nianbao.derive import derive_numbers
 from nianbao.document import ReadError
 from nianbao.model import Finding, Report, Value
 from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
@@ -93,6 +94,7 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         report.format = report.format or source.format
     report.values.sort(key=value_order)
     report.findings += check_report(report)
+    report.values = sorted(derive_numbers(report.values, report.format), key=value_order)
 
 
 def _check_metadata(path: Path, source: Source | None, body: str, year: int | None) -> list[Finding]:

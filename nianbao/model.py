@@ -18,6 +18,8 @@ class Value:
     missing: str = ""  # why there is no number: blank, slash, dash, none, unreadable, ambiguous
     flag: str = ""  # how the cell was read when not straightforward, or why it is uncertain
     source: str = ""
+    number: float | None = None  # the number every measure uses (nianbao.derive); None when unknown
+    derived: str = ""  # "" when ``number`` is the printed value as read; else how it was derived (derive.py)
 
 
 @dataclass
