@@ -109,3 +109,8 @@ def outcome_items(one_row: bool) -> list[str]:
 def aligned_rows(item: str) -> list[str]:
     """The 2021 rows that together correspond to a 2019 item (``other`` → （六） 1–3)."""
     return [i.code for i in items().values() if i.aligns_to == item]
+
+
+def numbered_items(group: str) -> list[str]:
+    """The numbered rows of a table 三 group in printed order (（三）1–8 …); the group's own single row is not one."""
+    return [i.code for i in items().values() if i.group == group and i.code != group]
