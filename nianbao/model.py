@@ -48,7 +48,13 @@ class Report:
     format_variant: str = ""
     level: str = ""
     parent: str = ""
-    status: str = "ok"
-    error: str = ""
+    error: str = ""  # why the file could not be extracted; "" when it was
     values: list[Value] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """failed (with its error), findings (the validator found something) or ok; never stored, so never stale."""
+        if self.error:
+            return "failed"
+        return "findings" if self.findings else "ok"

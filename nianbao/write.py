@@ -64,7 +64,7 @@ def read_committed(out: Path, report_ids: set[str]) -> list[Report]:
 
     reports = {}
     for row in rows("reports.csv"):
-        report = Report(**{name: row[name] for name in REPORT_COLUMNS if name != "year"})
+        report = Report(**{name: row[name] for name in REPORT_COLUMNS if name not in ("year", "status")})
         report.year = int(row["year"]) if row["year"] else None
         reports[report.report_id] = report
     for row in rows("values.csv"):
