@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from nianbao import codebook
 from nianbao.normalize import label_key, squeeze
 
 # Section headings: the numeral that opens the heading, and words its text must contain.
@@ -23,16 +24,8 @@ SECTION_HEADINGS = {
 
 _AFTER_NUMERAL = "、.．:：,， "
 
-# Table 三 groups: a group label, and its numbered items in printed order.
-GROUPS = {
-    "refused": ("不予公开", ["refused.state_secret", "refused.prohibited_by_law", "refused.security_stability",
-                             "refused.third_party", "refused.internal_affairs", "refused.deliberative",
-                             "refused.enforcement_file", "refused.inquiry_matter"]),
-    "unable": ("无法提供", ["unable.not_held", "unable.needs_creation", "unable.unclear"]),
-    "not_processed": ("不予处理", ["not_processed.petition", "not_processed.repeated", "not_processed.publication",
-                                   "not_processed.excessive", "not_processed.confirmation"]),
-    "other": ("其他处理", ["other.no_correction", "other.unpaid_fee", "other.other"]),
-}
+# Table 三 groups and the words of their group labels; which items belong to a group is the codebook's.
+GROUP_WORDS = {"refused": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
 
 # Words that identify a table-三 row (checked in this order; the first code whose word the label holds wins).
 APPLICATION_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -68,7 +61,7 @@ _LEADING_NUMBER = re.compile(r"^(\d)\D")
 
 def group_of(key: str) -> str | None:
     """The table-三 group a label names, if it names one."""
-    for group, (word, _) in GROUPS.items():
+    for group, word in GROUP_WORDS.items():
         if word in key:
             return group
     return None
@@ -93,10 +86,10 @@ def application_code(label: str, group: str | None) -> tuple[str | None, str]:
             return code, ""
     number = _LEADING_NUMBER.match(key)
     if number and group is not None:
-        codes = GROUPS[group][1]
+        codes = codebook.numbered_items(group)
         position = int(number[1]) - 1
         if 0 <= position < len(codes):
-            return codes[position], f"label matched by its number in group {GROUPS[group][0]}: printed {label!r}"
+            return codes[position], f"label matched by its number in group {GROUP_WORDS[group]}: printed {label!r}"
     return None, ""
 
 
