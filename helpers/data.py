@@ -106,6 +106,7 @@ class Corpus:
     ``reports``: one row per report ordered by body and year, with chart labels (``label_zh`` "济源市 2021").
     ``values``: one row per cell, codes categorical in codebook order, ``value`` as printed, ``number`` for measures.
     ``findings``: the validator's findings (``checks``). ``codebook``: codes with labels, group and block.
+    ``check_definitions``: each check's name and meaning in both languages, as the engine defines them.
     Derived wide tables (``cells``, ``by_applicant``) are computed on first use and kept on the object.
     """
 
@@ -113,6 +114,7 @@ class Corpus:
     values: pd.DataFrame
     findings: pd.DataFrame
     codebook: pd.DataFrame
+    check_definitions: pd.DataFrame
     processed: Path = field(default=Path("."))
 
     @cached_property
@@ -160,4 +162,5 @@ def load(processed: str | Path = DATA / "processed") -> Corpus:
     codebook = read_table(processed, "codebook")
     reports = _reports(processed, read_labels("bodies"))
     return Corpus(reports=reports, values=_values(processed, reports, codebook),
-                  findings=_findings(processed, reports), codebook=codebook, processed=processed)
+                  findings=_findings(processed, reports), codebook=codebook,
+                  check_definitions=read_table(processed, "check_definitions"), processed=processed)

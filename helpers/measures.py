@@ -35,10 +35,10 @@ def group_items(corpus: Corpus, group: str) -> list[str]:
 def block_items(corpus: Corpus, block: str) -> dict[str, str]:
     """Table 四 items of one block (codebook ``block``): result ("upheld", "total", …) → item code."""
     cb = corpus.codebook
-    codes = cb.loc[(cb["section"] == "review_litigation") & (cb["block"] == block), "code"]
-    if codes.empty:
+    rows = cb[(cb["section"] == "review_litigation") & (cb["block"] == block)]
+    if rows.empty:
         raise ValueError(f"no review/litigation block {block!r} in the codebook")
-    return {c.removeprefix(f"{block}."): c for c in codes}
+    return dict(zip(rows["result"], rows["code"]))
 
 
 def review_blocks(corpus: Corpus) -> list[str]:
@@ -182,8 +182,10 @@ def outcome_mix(corpus: Corpus) -> pd.DataFrame:
     handled = counts.sum(axis=1, min_count=1).where(counts.notna().all(axis=1))
     shares = counts.div(handled.where(handled > 0), axis=0)
     items = [i for g in OUTCOME_GROUPS for i in group_items(corpus, g)] + ["total"]
-    return pd.concat({"count": counts, "share": shares}, axis=1).assign(
-        handled=handled, rests_on=rests_on(corpus, items))
+    out = pd.concat({"count": counts, "share": shares}, axis=1)
+    out[("handled", "")] = handled
+    out[("rests_on", "")] = rests_on(corpus, items)
+    return out
 
 
 def reason_shares(corpus: Corpus) -> pd.DataFrame:
