@@ -21,7 +21,8 @@ from .measures import (MEASURES, OUTCOME_GROUPS, SMALL_N, applicant_volumes, blo
                        rests_on, review_blocks, review_table, unable_rate, marked_reports, pooled_mix,
                        applicant_pooled, contradicted, cell_status, CELL_STATUSES)
 from .page import Page, open_page
-from .tables import (coverage_table, findings_by_check, findings_table, html_table, key_figures_table,
+from .tables import (coverage_table, findings_by_check, findings_table, html_table, key_figures_table, plain_words_table,
+                     reason_grid, reason_labels,
                      ranking_table, reports_table)
 from .text import Words, escape_html, escape_md, fmt_n, pct, words
 

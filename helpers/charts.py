@@ -33,6 +33,17 @@ def figure(rows: int, ncols: int = 1, *, per_row: float = 0.42, extra: float = 2
     return fig, list(axes[0])
 
 
+def wrap_label(text: str, chars: int) -> str:
+    """A tick label broken into lines of at most ``chars`` characters, at spaces and "（" where it can."""
+    lines: list[str] = []
+    for part in [p for p in text.replace("（", " （").split(" ") if p]:
+        if lines and len(lines[-1]) + len(part) + 1 <= chars:
+            lines[-1] += ("" if part.startswith("（") else " ") + part
+        else:
+            lines += [part[i:i + chars] for i in range(0, len(part), max(chars, 1))]
+    return "\n".join(lines)
+
+
 def legend(fig, handles: Sequence, labels: Sequence[str]) -> None:
     """One legend column right of the axes, placed by the layout engine (title above, source line below)."""
     fig.legend(handles, labels, loc="outside right upper", handlelength=1.2)
@@ -251,6 +262,8 @@ def heatmap(table: pd.DataFrame, words: Words, *, colorbar: str) -> Chart:
                 annot_kws={"fontsize": 9})
     ax.set_xlabel("")
     ax.set_ylabel("")
+    per_column = 8.5 / max(1, table.shape[1])  # inches of axis per column
+    ax.set_xticklabels([wrap_label(str(c), int(per_column * 72 / 9.5)) for c in table.columns])
     ax.tick_params(axis="x", rotation=0, labelsize=9)
     ax.tick_params(axis="y", rotation=0, labelsize=9)
     data = table.map(pct).reset_index().rename(columns={table.index.name or "index": words("col.item")})

@@ -109,3 +109,40 @@ def key_figures_table(kf: pd.DataFrame, words: Words, year: int) -> pd.DataFrame
         t[str(prev)] = [pct(v) if k == "rate" else fmt_n(v) for k, v in zip(kf["kind"], kf["previous"])]
         t[words("col.change")] = kf.apply(change, axis=1)
     return t
+
+
+def reason_labels(table: pd.DataFrame, words: Words) -> list[str]:
+    """Chart labels of reasons ("不予公开 · 保护第三方合法权益"; （六） as its group alone) from item and group columns."""
+    return [words.label(g) if i == g else f"{words.label(g)} · {words.label(i, short=True)}"
+            for i, g in zip(table["item"].astype(str), table["group"])]
+
+
+def reason_grid(shares: pd.DataFrame, pooled: pd.DataFrame, words: Words, groups: pd.Series | None = None,
+                rows: int = 12) -> pd.DataFrame:
+    """Reasons (the ``rows`` most used) × reports, or × groups of reports (``groups``: report_id → label, pooled
+    shares Σ count / Σ handled); column labels carry their n."""
+    top = pooled[pooled["count"] > 0].head(rows)
+    s = shares[shares["item"].isin(top["item"]) & shares["handled"].notna()].copy()
+    s["item"] = s["item"].astype(str)
+    s["column"] = s["report_id"].astype(str) if groups is None else s["report_id"].astype(str).map(groups)
+    agg = s.groupby(["item", "column"], observed=True)[["count"]].sum()
+    handled = s.drop_duplicates(["report_id"]).groupby("column")["handled"].sum()
+    grid = (agg["count"] / agg.index.get_level_values("column").map(handled).to_numpy()).unstack("column")
+    grid = grid.reindex(index=list(top["item"].astype(str)))
+    if groups is None:
+        grid = grid.reindex(columns=[r for r in dict.fromkeys(shares["report_id"].astype(str)) if r in grid.columns])
+    names = [words.report(col) if groups is None else col for col in grid.columns]
+    grid.columns = [words("axis.report_n", report=n, n=fmt_n(handled[col])) for n, col in zip(names, grid.columns)]
+    grid.index = reason_labels(top, words)
+    grid.index.name = words("col.reason")
+    return grid
+
+
+def plain_words_table(reasons: pd.DataFrame, words: Words) -> pd.DataFrame:
+    """Reasons (item, group, share) with their plain-words reading from data/reasons_plain.csv."""
+    from .data import read_labels
+
+    plain = read_labels("reasons_plain").set_index("code")[f"plain_{words.lang}"]
+    return pd.DataFrame({words("col.reason"): reason_labels(reasons, words),
+                         words("col.share"): reasons["share"].map(pct).to_numpy(),
+                         words("col.plain"): reasons["item"].astype(str).map(plain).fillna("—").to_numpy()})
