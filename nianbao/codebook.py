@@ -96,8 +96,16 @@ def zero_marks() -> frozenset[str]:
 
 
 def counts_as_zero(item: str, report_format: str, missing: str) -> bool:
-    """True when a cell of ``item`` printed without a number (``missing``) counts as 0 in a report of this format."""
-    return missing in zero_marks() and report_format in items()[item].blank_as_zero
+    """True when a cell of ``item`` printed without a number (``missing``) counts as 0 in a report of this format.
+
+    A report whose format could not be told counts the blank as 0 when every format of the item does.
+    """
+    if missing not in zero_marks():
+        return False
+    known = items()[item]
+    if not report_format:
+        return set(known.formats) <= set(known.blank_as_zero)
+    return report_format in known.blank_as_zero
 
 
 def outcome_items(one_row: bool) -> list[str]:

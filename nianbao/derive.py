@@ -72,7 +72,7 @@ def _other_rows(table: dict[tuple[str, str], Value]) -> list[Value]:
             continue
         present = [part for part in parts if part is not None]
         added.append(Value(
-            "applications", "other", applicant, "", None, present[0].unit, source="sum of " + "+".join(
-                f"applications:{item}:{applicant}" for item in rows),
+            "applications", "other", applicant, "", None, present[0].unit,
+            source=f"sum of applications:{'+'.join(rows)}:{applicant}",
             number=_sum([None if part is None else part.number for part in parts]), derived=OTHER_FROM_THREE_ROWS))
     return added

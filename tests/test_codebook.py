@@ -38,3 +38,17 @@ def test_every_check_the_validator_writes_is_defined() -> None:
     assert all(c.label_zh and c.label_en and c.meaning_zh and c.meaning_en for c in defined.values())
     source = (ROOT / "nianbao" / "validate.py").read_text(encoding="utf-8")
     assert all(f'"{check}"' in source for check in ["S1", "I1", "I2", "I3", "I4", "I5", "N1"])
+
+
+def test_every_reason_the_cell_reader_gives_for_no_number_is_defined() -> None:
+    from nianbao.cells import NO_NUMBER
+
+    with (ROOT / "nianbao" / "spec" / "missing.csv").open(encoding="utf-8") as handle:
+        defined = {row["missing"]: row["counts_as_zero"] for row in csv.DictReader(handle)}
+    assert set(NO_NUMBER.values()) | {"dash", "unreadable", "ambiguous"} == set(defined)
+    assert codebook.zero_marks() == {"blank", "slash", "dash", "none"}
+
+
+def test_a_blank_in_a_report_of_unknown_format_counts_where_every_format_agrees() -> None:
+    assert codebook.counts_as_zero("review.total", "", "blank")
+    assert not codebook.counts_as_zero("narrative.received", "", "blank")

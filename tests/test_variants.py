@@ -214,3 +214,32 @@ def test_common_wording_variants(tmp_path: Path) -> None:
     assert narrative == {"narrative.received": 12, "narrative.completion_rate": 100,
                          "narrative.review_cases": 2, "narrative.litigation_cases": 1}
     assert _numbers(report)[("applications", "total", "total")] == 12
+
+
+def test_a_misprinted_section_four_heading_still_opens_table_four() -> None:
+    """Pingtan 2022 prints "行政法复议": the heading still names 行政诉讼, so table 四 is found."""
+    from nianbao.parse.labels import section_of_heading
+
+    assert section_of_heading("四、政府信息公开行政法复议、行政诉讼情况") == "四"
+    assert section_of_heading("四是依法做好行政诉讼应诉工作") is None
+
+
+def test_pingtan_wordings_of_the_narrative_figures(tmp_path: Path) -> None:
+    """Sentences as Pingtan prints them: the number before 申请, 结转 to a named year, "无收取" for no fee, and a
+    办结率 that belongs to citizens' appeals to a television programme, not to information requests."""
+    text = "\n".join([
+        "某区2025年政府信息公开工作年度报告",
+        "一、总体情况",
+        "组织开展19期《问政平潭之有事你说》，收到群众诉求348件，现场解决162件，办结率100%。",
+        "本年度全区共收到70件申请，及时依法依规办结64件，结转至2026年6件。",
+        "三、收到和处理政府信息公开申请情况",
+        "| 一、本年新收政府信息公开申请数量 | 70 | 0 | 0 | 0 | 0 | 0 | 70 |",
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| （一）予以公开 | 64 | 0 | 0 | 0 | 0 | 0 | 64 |",
+        "| （七）总计 | 64 | 0 | 0 | 0 | 0 | 0 | 64 |",
+        "| 四、结转下年度继续办理 | 6 | 0 | 0 | 0 | 0 | 0 | 6 |",
+        "六、其他需要报告的事项",
+        "2025年，无收取信息处理费情况。",
+    ])
+    narrative = {v.item: v.value for v in _extract(tmp_path, text).values if v.section == "narrative"}
+    assert narrative == {"narrative.received": 70, "narrative.carried_forward": 6, "narrative.processing_fee": 0}

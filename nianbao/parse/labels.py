@@ -12,12 +12,13 @@ from functools import lru_cache
 from nianbao import codebook
 from nianbao.normalize import label_key, squeeze
 
-# Section headings: the numeral that opens the heading, and words its text must contain.
+# Section headings: the numeral that opens the heading, and words of which its text must contain one. Section 四
+# names both review and litigation, so either will do: Pingtan 2022 misprints "行政法复议".
 SECTION_HEADINGS = {
     "一": ("总体情况",),
     "二": ("主动公开政府信息",),
     "三": ("收到和处理政府信息公开申请",),
-    "四": ("行政复议",),
+    "四": ("行政复议", "行政诉讼"),
     "五": ("存在的主要问题",),
     "六": ("其他需要报告",),
 }
@@ -186,7 +187,7 @@ def section_of_heading(text: str) -> str | None:
     if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
         return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
     for numeral, words in SECTION_HEADINGS.items():
-        if opening[0] == numeral and all(word in key for word in words):
+        if opening[0] == numeral and any(word in key for word in words):
             return numeral
     return None
 
