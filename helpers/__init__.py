@@ -9,7 +9,7 @@ carry-over chain, the funnel, key figures) → ``text`` (labels and sentences as
 
 from .charts import (FEW, count_bars, coverage, heatmap, legend, measure_bars, rate_bars, rate_panels, ranked_bars,
                      stacked_bars, year_panels)
-from .compare import (MIN_RANKED, carry_over_chain, funnel, key_figures, largest_peer_group, longest_series, movers,
+from .compare import (MIN_RANKED, carry_over_chain, default_bodies, funnel, key_figures, largest_peer_group,
                       previous_report, ranking, yearly, yoy_changes)
 from .data import Corpus, load, read_table
 from .distributions import grouping, histogram, pooled_bars, rate_distribution, top_bottom, value_distribution
@@ -22,7 +22,7 @@ from .measures import (MEASURES, OUTCOME_GROUPS, SMALL_N, applicant_volumes, blo
                        applicant_pooled, contradicted, cell_status, CELL_STATUSES)
 from .page import Page, open_page
 from .tables import (coverage_table, findings_by_check, findings_table, html_table, key_figures_table, plain_words_table,
-                     reason_grid, reason_labels,
+                     reason_grid, reason_labels, series_story, changes_table,
                      ranking_table, reports_table)
 from .text import Words, escape_html, escape_md, fmt_n, pct, words
 

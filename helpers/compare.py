@@ -70,16 +70,13 @@ def yoy_changes(series: pd.DataFrame, column: str, *, relative: bool) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def movers(changes: pd.DataFrame, k: int) -> list[str]:
-    """The ``k`` bodies with the largest absolute change in one pair of consecutive years."""
-    biggest = changes.assign(size=changes["change"].abs()).dropna(subset=["size"])
-    return list(biggest.sort_values("size", ascending=False)["body"].drop_duplicates().head(k))
-
-
-def longest_series(corpus: Corpus, k: int) -> list[str]:
-    """The ``k`` bodies with most reports (most years first, then by name)."""
-    n = corpus.reports.groupby("body")["year"].nunique()
-    return list(n[n > 1].sort_values(ascending=False, kind="stable").head(k).index)
+def default_bodies(series: pd.DataFrame, changes: pd.DataFrame, k: int) -> list[str]:
+    """The ``k`` bodies to draw year by year when the reader picks none: most years first, and among equally long
+    series the largest single year-on-year change (``changes`` from :func:`yoy_changes`)."""
+    years = series.groupby("body")["year"].nunique().rename("years")
+    moved = changes.assign(size=changes["change"].abs()).groupby("body")["size"].max().rename("moved")
+    t = pd.concat([years, moved], axis=1).fillna({"moved": -1.0})
+    return list(t.sort_values(["years", "moved"], ascending=False).head(k).index)
 
 
 def carry_over_chain(corpus: Corpus) -> pd.DataFrame:

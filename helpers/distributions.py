@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from .charts import THOUSANDS, figure
+from .charts import THOUSANDS, figure, log_axis
 from .figures import Chart, palette
 from .text import Words, fmt_n, pct
 
@@ -64,8 +64,9 @@ def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percen
     ax.set_yticks(range(1, len(cols) + 1), [words.label(c) for c in cols])
     ax.set_ylim(len(cols) + 0.5, 0.5)
     if log:
-        ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
+        log_axis(ax)
+    if not log:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
     ax.set_xlabel(xlabel + (" " + words("axis.log") if log else ""))
     ax.grid(axis="y", visible=False)
     return Chart(fig, _summary({words.label(c): table[c] for c in cols}, words, percent=percent),
@@ -116,7 +117,9 @@ def histogram(values: dict[str, pd.Series], words: Words, *, xlabel: Sequence[st
         s = s.dropna().astype(float)
         if len(s):
             lo, hi = np.nanpercentile(s, [1, 99]) if len(s) > 50 else (s.min(), s.max())
-            span = max(hi - lo, 1e-9)
+            if hi - lo < 1e-9:  # every pair alike (all 0): a visible bar around the value
+                lo, hi = lo - (0.05 if p else 1), hi + (0.05 if p else 1)
+            span = hi - lo
             ax.hist(s.clip(lo, hi), bins=min(bins, max(5, len(s))), range=(lo - span * 0.05, hi + span * 0.05),
                     color=palette()[c])
         ax.axvline(0, color=palette()["marker"], ls="--", lw=1)
@@ -169,7 +172,7 @@ def pooled_bars(table: pd.DataFrame, words: Words, *, colours: dict[str, str], l
     for i, (v, t) in enumerate(zip(vals, table[text])):
         ax.text(v if v > 0 else (1 if log else 0), i, "  " + t, va="center", fontsize=10)
     if log:
-        ax.set_xscale("log")
+        log_axis(ax)
         ax.set_xlim(0.8, positive.max() * 8)
         ax.set_xlabel(words("axis.log"))
     else:

@@ -146,3 +146,26 @@ def plain_words_table(reasons: pd.DataFrame, words: Words) -> pd.DataFrame:
     return pd.DataFrame({words("col.reason"): reason_labels(reasons, words),
                          words("col.share"): reasons["share"].map(pct).to_numpy(),
                          words("col.plain"): reasons["item"].astype(str).map(plain).fillna("—").to_numpy()})
+
+
+def series_story(series: pd.DataFrame, body: str, changes: pd.DataFrame, words: Words) -> dict[str, str]:
+    """The fields of a year-over-year headline for one body: its first and last report's new requests and strict
+    release rate, whether the series crosses the format change, and the corpus' number of series and pairs."""
+    own = series[series["body"] == body].sort_values("year")
+    first, last = own.iloc[0], own.iloc[-1]
+    per_body = series.groupby("body")["year"].nunique()
+    return {"multi": fmt_n((per_body > 1).sum()), "pairs": fmt_n(len(changes)), "median": pct(changes["change"].median()),
+            "body": words.body(body), "first": str(first["year"]), "last": str(last["year"]), "n": fmt_n(len(own)),
+            "a": fmt_n(first["received"]), "b": fmt_n(last["received"]),
+            "ra": pct(first["release_rate_strict"]), "rb": pct(last["release_rate_strict"]),
+            "across": words("04.across") if own["format"].nunique() > 1 else ""}
+
+
+def changes_table(changes: pd.DataFrame, words: Words, k: int) -> pd.DataFrame:
+    """The ``k`` largest year-on-year changes of a rate: body, years, before, after, change in points."""
+    top = changes.assign(size=changes["change"].abs()).dropna(subset=["size"]).nlargest(k, "size")
+    return pd.DataFrame({words("col.body"): [words.body(b) for b in top["body"]],
+                         words("col.years"): [f"{y - 1}→{y}" for y in top["year"]],
+                         words("col.before"): top["before"].map(pct).to_numpy(),
+                         words("col.after"): top["after"].map(pct).to_numpy(),
+                         words("col.change"): [words("change.points", d=f"{100 * d:+.1f}") for d in top["change"]]})
