@@ -143,3 +143,24 @@ def key_figures(corpus: Corpus, report_id: str) -> pd.DataFrame:
     rep = corpus.reports.set_index(corpus.reports["report_id"].astype(str))
     out["previous_year"] = rep.at[prev, "year"] if prev else pd.NA
     return out
+
+
+def funnel_stages(funnel_table: pd.DataFrame) -> pd.DataFrame:
+    """The funnel pooled over reports where all three stages are known: stage code → count (received, challenged,
+    corrected), and each stage's share of the first."""
+    known = funnel_table.dropna(subset=["received", "challenged", "corrected"])
+    counts = known[["received", "challenged", "corrected"]].sum()
+    out = pd.DataFrame({"count": counts.to_numpy()}, index=[f"stage.{s}" for s in counts.index])
+    out["share"] = out["count"] / out["count"].iloc[0] if out["count"].iloc[0] else np.nan
+    out["reports"] = len(known)
+    return out
+
+
+def report_of(corpus: Corpus, body: str, year: int) -> str:
+    """The report id of one body and year; a clear error naming what is available when there is none."""
+    rep = corpus.reports
+    hit = rep[(rep["body"] == body) & (rep["year"] == int(year))]
+    if hit.empty:
+        have = ", ".join(f"{b} {y}" for b, y in zip(rep["body"], rep["year"]))
+        raise KeyError(f"no report of {body!r} for {year} in {corpus.processed}; available: {have}")
+    return str(hit["report_id"].iloc[0])

@@ -47,13 +47,14 @@ def _box_strip(ax, groups: list[np.ndarray], colours: Sequence[str], seed: int =
         ax.scatter(pts, i + rng.uniform(-0.18, 0.18, pts.size), s=9, alpha=0.45, color=c, linewidths=0, zorder=3)
 
 
-def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percent: bool = False) -> Chart:
+def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percent: bool = False,
+                       colours: dict[str, str] | None = None) -> Chart:
     """One row per column of ``table`` (codes with a palette colour): box and strip of its values across reports.
 
     Counts (``percent=False``) use a log axis when they spread over more than a factor of 30; zeros are counted in
-    the data table but cannot be drawn on it.
+    the data table but cannot be drawn on it. ``colours``: column → colour (default: the palette's colour of the code).
     """
-    colours = palette()
+    colours = colours or palette()
     cols = list(table.columns)
     fig, (ax,) = figure(len(cols))
     vals = table.to_numpy(dtype=float)
@@ -161,14 +162,14 @@ def top_bottom(ranked: pd.DataFrame, words: Words, *, n: int, colour: str) -> Ch
 
 
 def pooled_bars(table: pd.DataFrame, words: Words, *, colours: dict[str, str], label: str, value: str,
-                text: str) -> Chart:
+                text: str, percent: bool = False) -> Chart:
     """A few pooled totals (stages of a funnel, applicant types), one labelled bar each, on a log axis if spread."""
     fig, (ax,) = figure(len(table))
     y = np.arange(len(table))
     vals = table[value].to_numpy(dtype=float)
     ax.barh(y, np.where(vals > 0, vals, np.nan), color=[colours[k] for k in table.index], height=0.6)
     positive = vals[np.isfinite(vals) & (vals > 0)]
-    log = positive.size > 1 and positive.max() / positive.min() > 30
+    log = not percent and positive.size > 1 and positive.max() / positive.min() > 30
     for i, (v, t) in enumerate(zip(vals, table[text])):
         ax.text(v if v > 0 else (1 if log else 0), i, "  " + t, va="center", fontsize=10)
     if log:
@@ -177,6 +178,7 @@ def pooled_bars(table: pd.DataFrame, words: Words, *, colours: dict[str, str], l
         ax.set_xlabel(words("axis.log"))
     else:
         ax.set_xlim(0, (positive.max() if positive.size else 1) * 1.35)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
     ax.set_yticks(y, list(table[label]))
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
