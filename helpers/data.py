@@ -25,8 +25,9 @@ _CELL_TOKEN = r"(?P<section>disclosure|applications|review_litigation|narrative)
 VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "value", "missing", "flag", "number", "derived"]
 
 
-def read_table(processed: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text columns as strings ("" for empty)."""
+def read_table(processed: Path, name: str, columns: list[str] | None = None, categorical: bool = False) -> pd.DataFrame:
+    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text as strings ("" for empty), or with
+    ``categorical`` every column as a categorical (what makes 20 million cells cheap: work on the categories)."""
     parquet = processed / f"{name}.parquet"
     if parquet.exists():
         t = pd.read_parquet(parquet, columns=columns)
@@ -34,14 +35,23 @@ def read_table(processed: Path, name: str, columns: list[str] | None = None) -> 
         csv = processed / f"{name}.csv"
         if not csv.exists():
             raise FileNotFoundError(f"{csv} does not exist: extract the reports first (python -m nianbao extract)")
-        t = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=columns)
+        t = pd.read_csv(csv, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8-sig",
+                        usecols=columns)
     for col in t.columns:
-        if isinstance(t[col].dtype, pd.CategoricalDtype):
-            t[col] = t[col].cat.add_categories([""]) if "" not in t[col].cat.categories else t[col]
-            t[col] = t[col].fillna("")
-        elif t[col].dtype == object:
+        if categorical or isinstance(t[col].dtype, pd.CategoricalDtype):
+            t[col] = _category_strings(t[col])
+        else:
             t[col] = t[col].fillna("").astype(str)
     return t
+
+
+def _category_strings(s: pd.Series) -> pd.Series:
+    """A column as a categorical of strings, missing as "" (Parquet may store an empty cell as null)."""
+    s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("category")
+    s = s.cat.rename_categories([str(c) for c in s.cat.categories])
+    if s.isna().any():
+        s = (s.cat.add_categories([""]) if "" not in s.cat.categories else s).fillna("")
+    return s
 
 
 def read_labels(name: str) -> pd.DataFrame:
@@ -50,12 +60,18 @@ def read_labels(name: str) -> pd.DataFrame:
 
 
 def _numeric(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.astype(str).replace("", np.nan), errors="coerce").astype(float)
+    """Numbers of a text column, "" → NaN; a categorical is converted through its categories, not its rows."""
+    s = _category_strings(s)
+    numbers = pd.to_numeric(pd.Series(s.cat.categories).replace("", np.nan), errors="coerce").to_numpy(float)
+    codes = s.cat.codes.to_numpy()
+    return pd.Series(np.append(numbers, np.nan)[np.where(codes < 0, len(numbers), codes)], index=s.index)
 
 
-def _ordered(s: pd.Series, categories: list[str]) -> pd.Categorical:
-    extra = [c for c in pd.unique(s.astype(str)) if c not in set(categories)]
-    return pd.Categorical(s.astype(str), categories=list(categories) + extra, ordered=True)
+def _ordered(s: pd.Series, categories: list[str]) -> pd.Series:
+    """A categorical in the given order (codebook order), codes not listed appended (an engine newer than the labels)."""
+    s = _category_strings(s)
+    extra = [c for c in s.cat.categories if c not in set(categories)]
+    return s.cat.set_categories(list(categories) + extra, ordered=True)
 
 
 def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
@@ -75,17 +91,14 @@ def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
 
 
 def _values(processed: Path, reports: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
-    v = read_table(processed, "values", VALUE_COLUMNS)
-    v["report_id"] = pd.Categorical(v["report_id"].astype(str), categories=reports["report_id"].cat.categories,
-                                    ordered=True)
+    v = read_table(processed, "values", VALUE_COLUMNS, categorical=True)
+    v["report_id"] = v["report_id"].cat.set_categories(reports["report_id"].cat.categories, ordered=True)
     v = v[v["report_id"].notna()]  # a value of a report reports.parquet/csv does not list has no body or year
     v["section"] = _ordered(v["section"], SECTIONS)
     items = list(dict.fromkeys(codebook.loc[codebook["section"] != "applicant", "code"]))
     v["item"] = _ordered(v["item"], items)
     applicants = list(codebook.loc[codebook["section"] == "applicant", "code"])
     v["applicant"] = _ordered(v["applicant"], [""] + applicants)
-    for col in ("missing", "flag", "derived"):
-        v[col] = v[col].astype("category")
     v["value"] = _numeric(v["value"])
     v["number"] = _numeric(v["number"])
     return v.reset_index(drop=True)
@@ -126,12 +139,19 @@ class Corpus:
 
     @cached_property
     def by_applicant(self) -> pd.DataFrame:
-        """Table 三 ``number`` by applicant: rows (report_id, applicant), columns item codes."""
+        """Table 三 ``number`` by applicant: rows (report_id, applicant) that have a cell, columns item codes."""
         v = self.values
         a = v[(v["section"] == "applications") & (v["applicant"] != "")]
-        wide = a.pivot_table(index=["report_id", "applicant"], columns="item", values="number", aggfunc="first",
-                             observed=True, dropna=False)
-        return wide.dropna(how="all")
+        applicants = a["applicant"].cat.remove_unused_categories()
+        n = len(applicants.cat.categories)
+        rows = a["report_id"].cat.codes.to_numpy().astype(np.int64) * n + applicants.cat.codes.to_numpy()
+        keys = pd.MultiIndex.from_product([self.reports["report_id"].astype(str), list(applicants.cat.categories)],
+                                          names=["report_id", "applicant"])
+        wide = _scatter(rows, a["item"], a["number"], len(keys))
+        wide.index = keys
+        present = np.zeros(len(keys), dtype=bool)
+        present[rows] = True
+        return wide[present]
 
     @cached_property
     def finding_cells(self) -> pd.DataFrame:
@@ -146,14 +166,19 @@ class Corpus:
         return [str(r) for r in self.reports["report_id"]]
 
 
+def _scatter(rows: np.ndarray, codes: pd.Series, numbers: pd.Series, n_rows: int) -> pd.DataFrame:
+    """A wide table of ``numbers`` placed at (row, code) without a group-by: one column per code present."""
+    codes = codes.cat.remove_unused_categories()
+    out = np.full((n_rows, len(codes.cat.categories)), np.nan)
+    out[rows, codes.cat.codes.to_numpy()] = numbers.to_numpy()
+    return pd.DataFrame(out, columns=pd.Index([str(c) for c in codes.cat.categories], name="item"))
+
+
 def _pivot(v: pd.DataFrame, column: str, index: pd.Series) -> pd.DataFrame:
     """One row per report (every report, in order), one column per code present; NaN where no cell."""
-    rows = v["report_id"].cat.codes.to_numpy()
-    codes = v[column].cat.remove_unused_categories()
-    out = np.full((len(index), len(codes.cat.categories)), np.nan)
-    out[rows, codes.cat.codes.to_numpy()] = v["number"].to_numpy()
-    return pd.DataFrame(out, index=pd.Index(index.astype(str), name="report_id"),
-                        columns=pd.Index(list(codes.cat.categories), name="item"))
+    wide = _scatter(v["report_id"].cat.codes.to_numpy(), v[column], v["number"], len(index))
+    wide.index = pd.Index(index.astype(str), name="report_id")
+    return wide
 
 
 def load(processed: str | Path = DATA / "processed") -> Corpus:
