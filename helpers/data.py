@@ -133,19 +133,18 @@ class Corpus:
     @cached_property
     def cells(self) -> pd.DataFrame:
         """``number`` of every item's total cell: rows report_id (all reports), columns item codes (table 二, 三, 四)."""
-        v = self.values
+        v = self.values[["report_id", "section", "item", "applicant", "number"]]
         keep = (v["section"] != "narrative") & v["applicant"].isin(["", "total"])
         return _pivot(v[keep], "item", self.reports["report_id"])
 
     @cached_property
     def by_applicant(self) -> pd.DataFrame:
         """Table 三 ``number`` by applicant: rows (report_id, applicant) that have a cell, columns item codes."""
-        v = self.values
+        v = self.values[["report_id", "section", "item", "applicant", "number"]]
         a = v[(v["section"] == "applications") & (v["applicant"] != "")]
-        applicants = a["applicant"].cat.remove_unused_categories()
-        n = len(applicants.cat.categories)
-        rows = a["report_id"].cat.codes.to_numpy().astype(np.int64) * n + applicants.cat.codes.to_numpy()
-        keys = pd.MultiIndex.from_product([self.reports["report_id"].astype(str), list(applicants.cat.categories)],
+        codes, applicants = _used(a["applicant"])
+        rows = a["report_id"].cat.codes.to_numpy().astype(np.int64) * len(applicants) + codes
+        keys = pd.MultiIndex.from_product([self.reports["report_id"].astype(str), applicants],
                                           names=["report_id", "applicant"])
         wide = _scatter(rows, a["item"], a["number"], len(keys))
         wide.index = keys
@@ -166,12 +165,19 @@ class Corpus:
         return [str(r) for r in self.reports["report_id"]]
 
 
+def _used(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A categorical's codes renumbered over the categories that occur, and those categories (a count, not a sort)."""
+    codes = s.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(s.cat.categories)) > 0
+    return (np.cumsum(used) - 1)[codes], [str(c) for c, u in zip(s.cat.categories, used) if u]
+
+
 def _scatter(rows: np.ndarray, codes: pd.Series, numbers: pd.Series, n_rows: int) -> pd.DataFrame:
     """A wide table of ``numbers`` placed at (row, code) without a group-by: one column per code present."""
-    codes = codes.cat.remove_unused_categories()
-    out = np.full((n_rows, len(codes.cat.categories)), np.nan)
-    out[rows, codes.cat.codes.to_numpy()] = numbers.to_numpy()
-    return pd.DataFrame(out, columns=pd.Index([str(c) for c in codes.cat.categories], name="item"))
+    columns, names = _used(codes)
+    out = np.full((n_rows, len(names)), np.nan)
+    out[rows, columns] = numbers.to_numpy()
+    return pd.DataFrame(out, columns=pd.Index(names, name="item"))
 
 
 def _pivot(v: pd.DataFrame, column: str, index: pd.Series) -> pd.DataFrame:
