@@ -9,7 +9,7 @@ from nianbao.model import Finding, Value
 from nianbao.normalize import squeeze
 from nianbao.parse.applications import parse_applications
 from nianbao.parse.disclosure import parse_disclosure
-from nianbao.parse.labels import TITLE, section_of_heading
+from nianbao.parse.labels import find_title, section_of_heading
 from nianbao.parse.narrative import parse_narrative
 from nianbao.parse.review import parse_review
 
@@ -57,9 +57,9 @@ def read_title(document: Document) -> tuple[str, int | None]:
     head = [squeeze(" ".join(row.cells)) for row in document.rows[:6] if not row.tabular]
     candidates.append("".join(head))
     for text in candidates:
-        match = TITLE.search(squeeze(text))
-        if match:
-            return (match["after"] or match["before"]).removeprefix("正文"), int(match["year"])
+        title = find_title(squeeze(text))
+        if title:
+            return title[0].removeprefix("正文"), title[1]
     return "", None
 
 

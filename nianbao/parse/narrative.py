@@ -12,8 +12,11 @@ from nianbao.model import Value
 from nianbao.normalize import squeeze
 
 SECTION = "narrative"
-_N = r"(\d[\d,]*(?:\.\d+)?)"
-# Patterns over the report's running text with whitespace removed; the first match of each counts.
+# A number starts only where a run of digits starts, and its digits are taken possessively (*+): a pattern that
+# may start at any digit and backtrack through the run is quadratic on a long line of digits.
+_N = r"(?<!\d)(?<!\d[,.])(\d[\d,]*+(?:\.\d++)?)"
+# Patterns over the report's running text with whitespace removed; the first match of each counts. Every gap is
+# bounded ({0,16}), so each start costs a bounded amount of work besides its number.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,16}?申请[件数量为共计]{0,4}" + _N + r"件")),
     ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + r"件")),

@@ -1,0 +1,134 @@
+"""No input can hang the engine: every pathological kind of text, at 1 MB, is read in a second or two.
+
+Each kind once broke a pattern or a loop (exponential or quadratic backtracking, a quadratic placement of rows).
+At 1 MB a super-linear reading takes minutes to hours; a linear one takes well under a second here. The limit
+below leaves room for a loaded machine: it catches hangs, it is not a benchmark (benchmarks/ measures speed).
+"""
+
+from __future__ import annotations
+
+import csv
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from nianbao.extract import extract_file
+from nianbao.model import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+ATTACKS = ROOT / "tests" / "fixtures" / "attacks"
+JIYUAN = RAW / "jiyuan-city_2021.md"
+SIZE = 1 << 20
+SECONDS = 5
+
+TABLE_THREE_ROWS = "| （一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n| | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+
+
+def _repeat(unit: str, size: int = SIZE) -> str:
+    return unit * (size // len(unit.encode()))
+
+
+# name: (what it once broke, text of about 1 MB)
+KINDS: dict[str, tuple[str, Callable[[], str]]] = {
+    "empty_comments.html": ("the page-detection pattern (exponential)", lambda: _repeat("<!---->")),
+    "digits.md": ("title and narrative patterns (quadratic)", lambda: _repeat("1")),
+    "chinese_numerals.md": ("the title pattern (quadratic)", lambda: _repeat("一二三四五六七八九十")),
+    "enumeration.md": ("the title pattern (quadratic)", lambda: "".join(f"{i % 10}、" for i in range(SIZE // 4))),
+    "repeated_year.md": ("the title pattern (cubic)", lambda: _repeat("2021年")),
+    "paragraph_then_blank_lines.html": ("the pipe-row pattern (quadratic)", lambda: "<p>" + "\n" * SIZE),
+    "repeated_title_phrase.md": ("the title search", lambda: _repeat("政府信息公开工作年度报告")),
+    "digit_groups.md": ("the narrative number (quadratic)", lambda: _repeat("1,")),
+    "requests_and_digits.md": ("the narrative patterns", lambda: _repeat("收到申请" + "1" * 60)),
+    "spaced_digits.md": ("the cell parser", lambda: _repeat("1 ")),
+    "unclosed_comment.html": ("page detection", lambda: "<!--" + "-" * SIZE),
+    "table_three_unlabelled_rows.md": ("placing unlabelled rows (quadratic)",
+                                       lambda: "三、收到和处理政府信息公开申请情况\n" + _repeat(TABLE_THREE_ROWS)),
+}
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError in the test if the block runs longer than ``seconds`` (the regex engine checks signals)."""
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_in_time(path: Path) -> Report:
+    with _time_limit(SECONDS):
+        return extract_file(path)
+
+
+def _expected(report_id: str) -> dict[tuple[str, str, str], tuple[float | None, str]]:
+    with (ROOT / "tests" / "fixtures" / "expected" / f"{report_id}.csv").open(encoding="utf-8") as handle:
+        return {(r["section"], r["item"], r["applicant"]): (float(r["value"]) if r["value"] else None, r["missing"])
+                for r in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_a_pathological_file_of_1_mb_is_read_in_linear_time(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(KINDS[name][1](), encoding="utf-8")
+    assert path.stat().st_size > SIZE * 0.9
+    report = _extract_in_time(path)
+    if name.startswith("table_three"):
+        granted = {v.applicant: v.value for v in report.values if v.item == "granted"}
+        assert granted["total"] == 1 and report.status == "findings"
+    else:
+        assert report.status == "failed" and report.error.startswith(f"{name}:")
+
+
+@pytest.mark.parametrize("name", [name for name in KINDS if name.endswith(".md") and not name.startswith("table")])
+def test_a_real_report_behind_a_1_mb_line_still_reads_cell_for_cell(tmp_path: Path, name: str) -> None:
+    """The pathological line first (where the title is looked for), then the Jiyuan report as published."""
+    path = tmp_path / f"jiyuan-city_2021_{name}"
+    path.write_text(KINDS[name][1]() + "\n" + JIYUAN.read_text(encoding="utf-8"), encoding="utf-8")
+    report = _extract_in_time(path)
+    got = {(v.section, v.item, v.applicant): (v.value, v.missing) for v in report.values if v.section != "narrative"}
+    expected = {key: cell for key, cell in _expected("jiyuan-city_2021").items() if key[0] != "narrative"}
+    assert got == expected
+    assert got[("applications", "received", "total")] == (165, "")
+
+
+def test_the_211_byte_file_of_30_empty_comments_fails_at_once() -> None:
+    path = ATTACKS / "html_30_empty_comments.html"
+    assert path.stat().st_size == 211
+    report = _extract_in_time(path)
+    assert report.status == "failed" and "not an annual report" in report.error
+
+
+def _nested(text: str, depth: int, before: str) -> str:
+    """``text`` with ``depth`` nested <span> opened just before ``before`` (and never closed)."""
+    cut = text.index(before)
+    return text[:cut] + "<span>" * depth + text[cut:]
+
+
+def test_a_page_nested_300_deep_is_read_to_the_end(tmp_path: Path) -> None:
+    """libxml2 stops at depth 256 without an error unless told otherwise: table 四 was lost."""
+    page = (RAW / "shanghai-gov-office_2019.html").read_text(encoding="utf-8")
+    path = tmp_path / "shanghai-gov-office_2019.html"
+    path.write_text(_nested(page, 300, "四、"), encoding="utf-8")
+    report = _extract_in_time(path)
+    got = {(v.section, v.item, v.applicant): (v.value, v.missing) for v in report.values}
+    assert got == _expected("shanghai-gov-office_2019")
+    assert not [f for f in report.findings if f.cells == "table 四"]
+
+
+def test_a_page_nested_deeper_than_the_parser_goes_says_it_was_cut(tmp_path: Path) -> None:
+    page = (RAW / "shanghai-gov-office_2019.html").read_text(encoding="utf-8")
+    path = tmp_path / "deep.html"
+    path.write_text(_nested(page, SIZE // 6, "四、"), encoding="utf-8")
+    report = _extract_in_time(path)
+    assert report.status == "failed"
+    assert report.error.startswith("deep.html: the page was cut") and "2048" in report.error
