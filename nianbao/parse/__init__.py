@@ -8,7 +8,7 @@ from nianbao.document import Document, Row
 from nianbao.model import Finding, Value
 from nianbao.normalize import squeeze
 from nianbao.parse.applications import parse_applications
-from nianbao.parse.disclosure import parse_disclosure
+from nianbao.parse.disclosure import missing_rows, parse_disclosure
 from nianbao.parse.labels import find_title, section_of_heading
 from nianbao.parse.narrative import parse_narrative
 from nianbao.parse.review import parse_review
@@ -84,6 +84,8 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
         parsed.format_variant = ONE_ROW_VARIANT
     elif parsed.format == "2019" and applications.other_as_one_row is False:
         parsed.format_variant = THREE_ROW_VARIANT
+    if disclosure.found:
+        disclosure.findings += missing_rows(disclosure, parsed.format)
     for part in (disclosure, applications, review):
         parsed.values += part.values
         parsed.findings += part.findings

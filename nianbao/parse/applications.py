@@ -93,6 +93,8 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if is_page_furniture(row):
             continue
         split = split_row(row)
+        if split.is_rule_line and not fit(split.data, len(COLUMNS), trim_blanks)[1]:
+            continue
         if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
             if row.tabular and not split.has_numbers:
                 headers.append(row)

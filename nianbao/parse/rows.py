@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nianbao.cells import is_data
@@ -10,11 +11,24 @@ from nianbao.normalize import squeeze
 from nianbao.parse.labels import PAGE_NUMBER
 
 
+_RULE_CELL = re.compile(r"^:?-+:?$")
+
+
 @dataclass(frozen=True)
 class SplitRow:
     labels: tuple[str, ...]  # non-empty text cells before the data
     data: tuple[str, ...]  # cells after the last label cell
     row: Row
+
+    @property
+    def is_rule_line(self) -> bool:
+        """A row of nothing but ASCII dashes ("| - | - |"): the line under a sub-table's header in OCR markdown.
+
+        Its cells carry no numbers; a table skips it when its cell count does not fit, rather than report an
+        unmatched row.
+        """
+        filled = [cell for cell in self.data if cell.strip()]
+        return not self.labels and bool(filled) and all(_RULE_CELL.match(cell.strip()) for cell in filled)
 
     @property
     def has_numbers(self) -> bool:
