@@ -78,6 +78,11 @@ def split_footnote(text: str) -> tuple[str, str]:
     return text[: mark.start()].rstrip(), mark[0]
 
 
+def is_footnote_mark(text: str) -> bool:
+    """True for text that is only a footnote mark, such as a token printed apart from its number ("5309 ①")."""
+    return _TRAILING_MARK.fullmatch(text) is not None
+
+
 def has_marks(text: str) -> bool:
     """True when ``text`` may carry a footnote mark (a mark character, or 注)."""
     return "注" in text or _MARK.search(text) is not None

@@ -51,6 +51,15 @@ def test_a_footnote_mark_after_a_number_is_kept_apart_and_flagged(tmp_path: Path
     assert _value(report, "coercion.decisions").value == 1118  # the next row is untouched
 
 
+@pytest.mark.parametrize("mark", ["①", "¹", "*", "注1"])
+def test_a_footnote_mark_printed_apart_in_a_line_of_text_stays_with_its_number(tmp_path: Path, mark: str) -> None:
+    """Plain-text converters print a row as a line: "行政处罚 5309 ①" is one cell, 5309, with its mark."""
+    report = _changed(tmp_path, "jiyuan-city_2021.md", JIYUAN, "| 行政处罚 | 5309 | | |", f"行政处罚 5309 {mark}")
+    value = _value(report, "punishment.decisions")
+    assert (value.value, value.printed) == (5309, f"5309{mark}") and value.flag.startswith("footnote")
+    assert not [f for f in report.findings if f.cells.startswith("disclosure")]
+
+
 def test_a_footnote_mark_after_the_unit_or_before_it(tmp_path: Path) -> None:
     before = _changed(tmp_path, "a.md", JIYUAN, "| 行政许可 | 9895 |", "| 行政许可 | 9895①件 |")
     after = _changed(tmp_path, "b.md", JIYUAN, "| 行政许可 | 9895 |", "| 行政许可 | 9895件¹ |")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nianbao.cells import is_data
 from nianbao.document import Row
-from nianbao.normalize import squeeze
+from nianbao.normalize import is_footnote_mark, squeeze
 from nianbao.parse.labels import PAGE_NUMBER
 
 
@@ -51,7 +51,12 @@ def split_row(row: Row) -> SplitRow:
         last_label = max((i for i, cell in enumerate(cells) if cell.strip() and not is_data(cell)), default=-1)
         labels = tuple(cell for cell in cells[: last_label + 1] if cell.strip())
         return SplitRow(labels, tuple(cells[last_label + 1:]), row)
-    tokens = " ".join(row.cells).split()
+    tokens: list[str] = []
+    for token in " ".join(row.cells).split():
+        if tokens and is_footnote_mark(token):
+            tokens[-1] += token  # "5309 ①": the mark belongs to the number before it
+        else:
+            tokens.append(token)
     cut = len(tokens)
     while cut > 0 and is_data(tokens[cut - 1]):
         cut -= 1

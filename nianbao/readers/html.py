@@ -20,7 +20,7 @@ _BLOCKS = frozenset(
 _HIDDEN = frozenset("head script style noscript template xml select textarea".split())
 _OFFICE_PREFIXES = ("o:", "w:", "m:", "v:")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
-_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_DECLARED = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)  # bounded: a tag is short
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "csgb2312", "euc-cn", "hz-gb-2312"})
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
