@@ -176,23 +176,21 @@ def _partial_finding(check: str, cells_ref: str, known: float, unknown: int, sho
 
 def _inflow_outflow_exceeded(cells: Cells, applicant: str) -> list[Finding]:
     """S1 when one side is only partly known: its known cells must not exceed the other side's total."""
-    sides = {"inflow": ["received", "carried_over"], "outflow": ["total", "carried_forward"]}
-    totals = {side: cells.total("applications", items, applicant) for side, items in sides.items()}
+    sides = {"inflow": (["received", "carried_over"], "一加二", "received + carried over"),
+             "outflow": (["total", "carried_forward"], "（七）总计加四", "total handled + carried forward")}
+    totals = {side: cells.total("applications", items, applicant) for side, (items, _, _) in sides.items()}
     for partial_side, complete_side in (("inflow", "outflow"), ("outflow", "inflow")):
         complete = totals[complete_side]
         if totals[partial_side] is not None or complete is None:
             continue
-        known, unknown = cells.partial("applications", sides[partial_side], applicant)
+        known, unknown = cells.partial("applications", sides[partial_side][0], applicant)
         if known > complete:
-            names = {"inflow": ("一加二", "received + carried over"), "outflow": ("（七）总计加四", "total handled + carried forward")}
-            return [Finding(
-                "S1", "error", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
-                f"at least {format_value(known)}", format_value(complete),
-                f"表三“{_column(applicant)}”列：{names[complete_side][0]}为 {format_value(complete)}，而{names[partial_side][0]}"
-                f"中可读出的部分已为 {format_value(known)}（另有 {unknown} 个单元格缺失或无法读取）",
-                f"Table 三 column {applicant}: {names[complete_side][1]} is {format_value(complete)}, but the cells of "
-                f"{names[partial_side][1]} that can be read already sum to {format_value(known)} "
-                f"({unknown} more {'cell is' if unknown == 1 else 'cells are'} missing or unreadable)")]
+            shown = format_value(complete)
+            return [_partial_finding(
+                "S1", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
+                known, unknown, shown, f"表三“{_column(applicant)}”列：{sides[complete_side][1]}为 {shown}",
+                sides[partial_side][1], f"Table 三 column {applicant}: {sides[complete_side][2]} is {shown}",
+                f"the cells of {sides[partial_side][2]}")]
     return []
 
 

@@ -60,6 +60,13 @@ def test_a_footnote_mark_printed_apart_in_a_line_of_text_stays_with_its_number(t
     assert not [f for f in report.findings if f.cells.startswith("disclosure")]
 
 
+def test_bold_markup_around_a_cell_is_not_a_footnote(tmp_path: Path) -> None:
+    """Converters wrap bold cells in ** (markdown); a single * after the number is a mark."""
+    report = _changed(tmp_path, "jiyuan-city_2021.md", JIYUAN, "| 行政处罚 | 5309 |", "| **行政处罚** | **5309** |")
+    value = _value(report, "punishment.decisions")
+    assert (value.value, value.printed, value.flag) == (5309, "5309", "")
+
+
 def test_a_footnote_mark_after_the_unit_or_before_it(tmp_path: Path) -> None:
     before = _changed(tmp_path, "a.md", JIYUAN, "| 行政许可 | 9895 |", "| 行政许可 | 9895①件 |")
     after = _changed(tmp_path, "b.md", JIYUAN, "| 行政许可 | 9895 |", "| 行政许可 | 9895件¹ |")

@@ -8,6 +8,9 @@ The limit catches hangs; it is not a benchmark (benchmarks/ measures speed).
 from __future__ import annotations
 
 import csv
+import importlib
+import pkgutil
+import re
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import nianbao
 from nianbao.extract import extract_file
 from nianbao.model import Report
 
@@ -140,3 +144,48 @@ def test_a_page_nested_deeper_than_the_parser_goes_says_it_was_cut(tmp_path: Pat
     report = _extract_in_time(path)
     assert report.status == "failed"
     assert report.error.startswith("deep.html: the page was cut") and "2048" in report.error
+
+
+def _engine_patterns() -> dict[str, re.Pattern]:
+    """Every compiled pattern the engine defines at module level, also inside lists, tuples and dicts."""
+    found: dict[str, re.Pattern] = {}
+
+    def collect(name: str, value: object) -> None:
+        if isinstance(value, re.Pattern):
+            found[name] = value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                collect(f"{name}[{key!r}]", item)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                collect(f"{name}[{index}]", item)
+
+    for module_info in pkgutil.walk_packages(nianbao.__path__, "nianbao."):
+        if module_info.name.endswith("__main__"):  # runs the command line when imported
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            collect(f"{module_info.name}.{name}", value)
+    return found
+
+
+# Runs of what the patterns look for: digits and their separators, years, headings, markup, marks, keywords.
+ATTACK_UNITS = ["1", "1,", "1.", "1 ", "12 ", "一", "一二三", "2021年", "1、", "<!---->", "<!--", "\n", " ", " \n",
+                "|", "| 1 ", "收到申请", "申请1", "政府信息公开报告", "2021年政府信息公开", "（", "(1", "1（", "①",
+                "5309①", "注", "O", "1O", "-", "—", "第", "第1页", "市区", "省市区", "<meta ", "display ", "年度",
+                "结转下年度1", "办结率1", "行政复议1", "收取1", "1件申请", "<?xml"]
+PATTERN_SIZE = 1 << 15  # a quadratic pattern runs for tens of seconds on it; small enough to try every pair
+
+
+@pytest.mark.parametrize("name", sorted(_engine_patterns()))
+def test_every_pattern_of_the_engine_runs_in_linear_time(name: str) -> None:
+    """Each pattern, searched and matched over 32 KB runs of each unit, within a CPU-time limit."""
+    pattern = _engine_patterns()[name]
+    for unit in ATTACK_UNITS:
+        text: str | bytes = unit * (PATTERN_SIZE // len(unit))
+        if isinstance(pattern.pattern, bytes):
+            text = text.encode()
+        with _cpu_limit(1):
+            pattern.search(text)
+            pattern.match(text)
+            pattern.search(text + text[:1] + "\u2603" if isinstance(text, str) else text + b"\xff")

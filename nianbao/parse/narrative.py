@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 
 from nianbao import codebook
+from nianbao.cells import cell_flags, parse_cell
 from nianbao.document import Row
 from nianbao.model import Value
-from nianbao.cells import cell_flags, parse_cell
 from nianbao.normalize import NEUTRAL_MARK, neutral_marks, squeeze
 
 SECTION = "narrative"

@@ -17,7 +17,14 @@ def split_pipe_row(line: str) -> tuple[str, ...]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return tuple(cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner))
+    return tuple(_unemphasised(cell.replace("\\|", "|").strip()) for cell in re.split(r"(?<!\\)\|", inner))
+
+
+def _unemphasised(cell: str) -> str:
+    """A cell without the bold markup some converters wrap around it (**5309**): asterisks are also footnote marks."""
+    if len(cell) > 4 and cell[:2] == cell[-2:] and cell[:2] in ("**", "__"):
+        return cell[2:-2].strip()
+    return cell
 
 
 def read_text(path: Path, text: str) -> Document:
