@@ -1,31 +1,55 @@
-"""Read a PDF report with pdfplumber: ruled tables become tabular rows, everything else lines of text."""
+"""Read a PDF report with PDFium: ruled tables become tabular rows, everything else lines of text.
+
+PDFium (through pypdfium2) parses the file and gives each character with its box and each drawn path; the
+grid of ruled tables is rebuilt from the paths (``pdf_tables``) and the characters are put into cells and
+lines here. Characters are grouped into lines and words as pdfplumber groups them (3 pt tolerances), on
+the same boxes pdfminer computes (left and right from the advance width, bottom from the font's descent,
+top one font size above the bottom), so that every cell reads as it did with pdfplumber.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import threading
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from math import hypot
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
-import pdfplumber
-from pdfminer.pdfexceptions import PDFException, PSException
-from pdfminer.pdftypes import resolve1
-from pdfminer.utils import decode_text
-from pdfplumber.page import Page
-from pdfplumber.table import Table
-from pdfplumber.utils import chars_to_textmap, extract_text
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+from nianbao.readers.pdf_tables import BBox, Segment, Table, find_tables
 
-Char = dict[str, Any]
-BBox = tuple[float, float, float, float]
 Slot = tuple[int, int]  # (row, column) of a table
 
 _EDGE_TOLERANCE = 1.0  # points; a cell this close to the table's sides spans the whole width
+_X_TOLERANCE = 3.0  # points; a wider gap between two characters of a line separates words
+_Y_TOLERANCE = 3.0  # points; characters whose tops chain within this are on one line
+_SAME_POINT = 0.01  # points; closer coordinates are one (PDFium reports boxes in single precision)
 _NO_TEXT_LAYER = "no text layer — scanned PDF? OCR is not supported; transcribe the tables into a CSV (see README)"
+_LOAD_ERRORS = {
+    pdfium_c.FPDF_ERR_PASSWORD: "encrypted, needs a password",
+    pdfium_c.FPDF_ERR_SECURITY: "encrypted with an unsupported security handler",
+    pdfium_c.FPDF_ERR_FORMAT: "damaged or not a PDF (no readable cross-reference table or catalog)",
+    pdfium_c.FPDF_ERR_FILE: "the file cannot be opened",
+}
+# PDFium keeps global state and is not thread-safe: one document at a time per process (threads wait).
+_PDFIUM = threading.Lock()
+
+
+class Char(NamedTuple):
+    """A printed character and its box, in points from the page's top-left corner."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 def read_pdf(path: Path) -> Document:
@@ -35,45 +59,143 @@ def read_pdf(path: Path) -> Document:
         raise ReadError(path, "no such file")
     if path.stat().st_size == 0:
         raise ReadError(path, "empty file")
-    try:
-        with pdfplumber.open(path) as pdf:
-            title = _title(pdf.doc.info)
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as error:
+            raise ReadError(path, f"not a readable PDF: {_LOAD_ERRORS.get(error.err_code, str(error))}") from error
+        try:
+            title = _title(pdf)
             rows: list[Row] = []
             has_text = False
-            for number, page in enumerate(pdf.pages, start=1):
-                has_text = has_text or bool(page.chars)
-                rows.extend(_page_rows(page, number))
-    except (PdfminerException, MalformedPDFException, PDFException, PSException) as error:
-        raise ReadError(path, f"not a readable PDF: {_describe(error)}") from error
-    if not has_text:
+            for number in range(1, len(pdf) + 1):
+                page = _load_page(pdf, number, path)
+                try:
+                    chars = _page_chars(page)
+                    has_text = has_text or bool(chars)
+                    rows.extend(_page_rows(page, chars, number) if chars else _rows_without_text_layer(page, number))
+                finally:
+                    page.close()
+        finally:
+            pdf.close()
+    if not has_text and not rows:
         raise ReadError(path, _NO_TEXT_LAYER)
     return Document(path=path, kind="pdf", rows=rows, title=title)
 
 
-def _describe(error: Exception) -> str:
-    """Name the underlying pdfminer problem, which pdfplumber wraps in PdfminerException."""
-    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
-    if type(cause).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
-        return "encrypted, needs a password"
-    return f"{cause} ({type(cause).__name__})".lstrip()
+def _load_page(pdf: pdfium.PdfDocument, number: int, path: Path) -> pdfium.PdfPage:
+    try:
+        return pdf[number - 1]
+    except pdfium.PdfiumError as error:
+        raise ReadError(path, f"not a readable PDF: page {number} cannot be loaded ({error})") from error
 
 
-def _title(info: list[dict[str, Any]]) -> str:
-    """The metadata Title, decoded from UTF-16 (either byte order), UTF-8 or PDFDocEncoding."""
-    for entry in info:
-        raw = resolve1(entry.get("Title"))
-        if isinstance(raw, str):
-            return raw.strip()
-        if isinstance(raw, bytes):
-            # Some producers (WPS) write UTF-16LE with a BOM, which pdfminer's decoder does not expect.
-            for bom, codec in ((b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le")):
-                if raw.startswith(bom):
-                    return raw[2:].decode(codec, errors="replace").strip("\x00 ")
-            try:
-                return raw.decode("utf-8").strip()
-            except UnicodeDecodeError:
-                return decode_text(raw).strip()
-    return ""
+def _rows_without_text_layer(page: pdfium.PdfPage, number: int) -> list[Row]:
+    """The rows of a page that has no text layer (a scanned page): none, until an OCR reader fills them in here."""
+    return []
+
+
+def _title(pdf: pdfium.PdfDocument) -> str:
+    """The metadata Title (PDFium decodes PDFDocEncoding and UTF-16 of either byte order)."""
+    size = pdfium_c.FPDF_GetMetaText(pdf.raw, b"Title", None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDF_GetMetaText(pdf.raw, b"Title", buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace").strip("\x00 \t\r\n\ufeff")
+
+
+def _page_chars(page: pdfium.PdfPage) -> list[Char]:
+    """The page's printed characters in content order, without the spaces and line breaks PDFium infers."""
+    text_page = page.get_textpage()
+    try:
+        handle = text_page.raw
+        count = pdfium_c.FPDFText_CountChars(handle)
+        if count <= 0:
+            return []
+        units = (ctypes.c_ushort * (count + 1))()
+        pdfium_c.FPDFText_GetText(handle, 0, count, units)
+        page_top = _page_top(page)
+        box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+        box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        loose_box, font_size, char_matrix = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize,
+                                             pdfium_c.FPDFText_GetMatrix)
+        chars = []
+        for index in range(count):
+            unit = units[index]
+            if unit in (0x20, 0x0D, 0x0A, 0x02) and pdfium_c.FPDFText_IsGenerated(handle, index):
+                continue
+            text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
+            loose_box(handle, index, box_ref)
+            char_matrix(handle, index, matrix_ref)
+            size = font_size(handle, index) * hypot(matrix.c, matrix.d)
+            if abs(matrix.e - box.left) <= _SAME_POINT:
+                bottom = page_top - box.bottom
+                chars.append(Char(text, box.left, bottom - size, box.right, bottom))
+            else:
+                # Vertical writing (the origin is displaced from the text position): PDFium's loose box is not
+                # the glyph's; pdfminer's is the em square right of and above the displaced origin.
+                pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
+                bottom = page_top - origin_y.value
+                chars.append(Char(text, origin_x.value, bottom - size, origin_x.value + size, bottom))
+        return chars
+    finally:
+        text_page.close()
+
+
+def _page_top(page: pdfium.PdfPage) -> float:
+    """The y of the page's top edge in PDF coordinates (from the media box, as pdfminer measures)."""
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if pdfium_c.FPDFPage_GetMediaBox(page.raw, left, bottom, right, top):
+        return top.value
+    return page.get_height()
+
+
+def _page_segments(page: pdfium.PdfPage) -> list[Segment]:
+    """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
+    page_top = _page_top(page)
+    segments: list[Segment] = []
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    objects = [(pdfium_c.FPDFPage_GetObject(page.raw, index), _IDENTITY) for index in range(count)]
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    while objects:
+        handle, outer = objects.pop()
+        kind = pdfium_c.FPDFPageObj_GetType(handle)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
+        a, b, c, d, e, f = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            inner = (a, b, c, d, e, f)
+            objects.extend((pdfium_c.FPDFFormObj_GetObject(handle, index), inner)
+                           for index in range(pdfium_c.FPDFFormObj_CountObjects(handle)))
+            continue
+        start = previous = None
+        for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
+            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif previous is not None:
+                segments.append((*previous, *point))
+            previous = point
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
+                segments.append((*point, *start))
+                previous = start
+    return segments
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix applying ``inner`` then ``outer`` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
 @dataclass
@@ -86,26 +208,22 @@ class _Line:
     row: int = 0
 
 
-def _page_rows(page: Page, number: int) -> list[Row]:
+def _page_rows(page: pdfium.PdfPage, chars: list[Char], number: int) -> list[Row]:
     """The rows of one page: table rows and text lines merged in vertical order."""
-    chars = page.chars
-    if not chars:
-        return []
     lines: list[_Line] = []
     in_tables: set[int] = set()
     table_number = 0
-    for table in page.find_tables():
+    for table in find_tables(_page_segments(page)):
         table_lines, used = _table_lines(table, chars, table_number + 1)
         if table_lines:
             table_number += 1
             lines.extend(table_lines)
             in_tables |= used
-    rest = [char for char in chars if id(char) not in in_tables]
-    if rest:
-        for line in chars_to_textmap(rest).extract_text_lines(return_chars=False):
-            text = _tidy_text(line["text"])
-            if text:
-                lines.append(_Line(line["top"], (text,)))
+    rest = [char for index, char in enumerate(chars) if index not in in_tables]
+    for top, words in _text_lines(rest):
+        text = _tidy_text(" ".join(words))
+        if text:
+            lines.append(_Line(top, (text,)))
     lines.sort(key=lambda line: line.top)
     rows = []
     line_number = 0
@@ -119,32 +237,32 @@ def _page_rows(page: Page, number: int) -> list[Row]:
 
 
 def _table_lines(table: Table, chars: list[Char], table_number: int) -> tuple[list[_Line], set[int]]:
-    """The tabular rows of a table and the ids of the chars they use.
+    """The tabular rows of a table and the indexes of the chars they use.
 
     A row that is one cell across the whole table is not a table row but a line of text: these PDFs draw
-    each paragraph line in a white box, which pdfplumber sees as a one-column table, sometimes fused with
-    the real table below it. Such rows are left out, so that their chars are read as text lines.
+    each paragraph line in a white box, which the grid finder sees as a one-column table, sometimes fused
+    with the real table below it. Such rows are left out, so that their chars are read as text lines.
     """
     rows = table.rows
     x0, _, x1, _ = table.bbox
     tabular = [not _spans_width(row.cells, x0, x1) for row in rows]
     if not any(tabular):
         return [], set()
-    by_slot = _chars_by_slot(table, chars)
+    by_slot = _chars_by_slot(table, rows, chars)
     lines: list[_Line] = []
     used: set[int] = set()
     for index, row in enumerate(rows):
         if not tabular[index]:
             continue
         slots = [by_slot.get((index, column), []) for column in range(len(row.cells))]
-        cells = tuple(_cell_text(slot) for slot in slots)
+        cells = tuple(_cell_text([chars[i] for i in slot]) for slot in slots)
         if any(cells):
-            lines.append(_Line(row.bbox[1], cells, table_number, len(lines) + 1))
-        used.update(id(char) for slot in slots for char in slot)
+            lines.append(_Line(row.top, cells, table_number, len(lines) + 1))
+        used.update(i for slot in slots for i in slot)
     return lines, used
 
 
-def _spans_width(cells: list[BBox | None], x0: float, x1: float) -> bool:
+def _spans_width(cells: tuple[BBox | None, ...], x0: float, x1: float) -> bool:
     """True when the row is a single cell reaching both sides of the table."""
     present = [cell for cell in cells if cell is not None]
     return (
@@ -154,15 +272,14 @@ def _spans_width(cells: list[BBox | None], x0: float, x1: float) -> bool:
     )
 
 
-def _chars_by_slot(table: Table, chars: list[Char]) -> dict[Slot, list[Char]]:
-    """Group the chars inside the table by the (row, column) where their cell is listed.
+def _chars_by_slot(table: Table, rows: list, chars: list[Char]) -> dict[Slot, list[int]]:
+    """Group the indexes of the chars inside the table by the (row, column) where their cell is listed.
 
     A merged cell is listed in its first row and column. A char in no cell (where a border is missing,
-    so that pdfplumber found no cell there) goes to the grid slot under it, so its text is not lost.
+    so that no cell was found there) goes to the grid slot under it, so its text is not lost.
     """
-    rows = table.rows
-    tops = [row.bbox[1] for row in rows]
-    lefts = sorted(column.bbox[0] for column in table.columns)
+    tops = [row.top for row in rows]
+    lefts = table.lefts
     listed: dict[BBox, Slot] = {}
     crossing: list[list[BBox]] = [[] for _ in rows]
     for r, row in enumerate(rows):
@@ -175,15 +292,15 @@ def _chars_by_slot(table: Table, chars: list[Char]) -> dict[Slot, list[Char]]:
                     break
                 crossing[below].append(cell)
     x0, top, x1, bottom = table.bbox
-    by_slot: dict[Slot, list[Char]] = defaultdict(list)
-    for char in chars:
-        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    by_slot: dict[Slot, list[int]] = defaultdict(list)
+    for index, char in enumerate(chars):
+        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
             continue
         r = max(bisect_right(tops, cy) - 1, 0)
         cell = next((cell for cell in crossing[r] if _contains(cell, cx, cy)), None)
         slot = listed[cell] if cell else (r, max(bisect_right(lefts, cx) - 1, 0))
-        by_slot[slot].append(char)
+        by_slot[slot].append(index)
     return by_slot
 
 
@@ -191,9 +308,51 @@ def _contains(box: BBox, x: float, y: float) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
+def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
+    """Chars as lines of words, top to bottom: (top of the line, its words left to right).
+
+    A line is a run of chars whose tops chain within ``_Y_TOLERANCE``; in it, a space or a gap wider than
+    ``_X_TOLERANCE`` ends a word, and so does a char that starts left of the previous one or more than
+    ``_Y_TOLERANCE`` below it (pdfplumber's rules, so that the text is the same).
+    """
+    lines: list[tuple[float, list[str]]] = []
+    ordered = sorted(range(len(chars)), key=lambda index: chars[index].top)
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end < len(ordered) and chars[ordered[end]].top <= chars[ordered[end - 1]].top + _Y_TOLERANCE:
+            continue
+        # left to right; chars at the same x stay in the order they are drawn
+        line = [chars[index] for index in sorted(ordered[start:end], key=lambda index: (chars[index].x0, index))]
+        words: list[str] = []
+        word: list[str] = []
+        top = None
+        last: Char | None = None
+        for char in line:
+            if char.text.isspace():
+                if word:
+                    words.append("".join(word))
+                word, last = [], None
+                continue
+            if last is not None and (char.x0 < last.x0 or char.x0 > last.x1 + _X_TOLERANCE
+                                     or abs(char.top - last.top) > _Y_TOLERANCE):
+                words.append("".join(word))
+                word = []
+            word.append(char.text)
+            last = char
+            top = char.top if top is None else min(top, char.top)
+        if word:
+            words.append("".join(word))
+        if words and top is not None:
+            lines.append((top, words))
+        start = end
+    return lines
+
+
 def _cell_text(chars: list[Char]) -> str:
-    """The printed text of a cell, its wrapped lines joined (see ``_squeeze``)."""
-    return join_lines(extract_text(chars), between_ascii_words) if chars else ""
+    """The printed text of a cell, its wrapped lines joined (a space kept only between two ASCII words)."""
+    if not chars:
+        return ""
+    return join_lines("\n".join(" ".join(words) for _, words in _text_lines(chars)), between_ascii_words)
 
 
 def _tidy_text(text: str) -> str:
