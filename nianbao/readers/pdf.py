@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from math import hypot
@@ -23,13 +23,15 @@ import pypdfium2.raw as pdfium_c
 
 from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
-from nianbao.readers.pdf_tables import BBox, Segment, Table, find_tables
+from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
 
 Slot = tuple[int, int]  # (row, column) of a table
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
 
 _EDGE_TOLERANCE = 1.0  # points; a cell this close to the table's sides spans the whole width
 _X_TOLERANCE = 3.0  # points; a wider gap between two characters of a line separates words
 _Y_TOLERANCE = 3.0  # points; characters whose tops chain within this are on one line
+_MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))  # what PDFium inserts: spaces, line breaks, soft hyphens
 _SAME_POINT = 0.01  # points; closer coordinates are one (PDFium reports boxes in single precision)
 _NO_TEXT_LAYER = "no text layer — scanned PDF? OCR is not supported; transcribe the tables into a CSV (see README)"
 _LOAD_ERRORS = {
@@ -71,9 +73,13 @@ def read_pdf(path: Path) -> Document:
             for number in range(1, len(pdf) + 1):
                 page = _load_page(pdf, number, path)
                 try:
-                    chars = _page_chars(page)
+                    top = _page_top(page)
+                    chars = _page_chars(page, top)
                     has_text = has_text or bool(chars)
-                    rows.extend(_page_rows(page, chars, number) if chars else _rows_without_text_layer(page, number))
+                    if chars:
+                        rows.extend(_page_rows(chars, _page_segments(page, top), number))
+                    else:
+                        rows.extend(_rows_without_text_layer(page, number))
                 finally:
                     page.close()
         finally:
@@ -105,7 +111,7 @@ def _title(pdf: pdfium.PdfDocument) -> str:
     return buffer.raw[: size - 2].decode("utf-16-le", errors="replace").strip("\x00 \t\r\n\ufeff")
 
 
-def _page_chars(page: pdfium.PdfPage) -> list[Char]:
+def _page_chars(page: pdfium.PdfPage, page_top: float) -> list[Char]:
     """The page's printed characters in content order, without the spaces and line breaks PDFium infers."""
     text_page = page.get_textpage()
     try:
@@ -115,16 +121,17 @@ def _page_chars(page: pdfium.PdfPage) -> list[Char]:
             return []
         units = (ctypes.c_ushort * (count + 1))()
         pdfium_c.FPDFText_GetText(handle, 0, count, units)
-        page_top = _page_top(page)
         box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
         box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        # bound once: these run for every character of every page
         loose_box, font_size, char_matrix = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize,
                                              pdfium_c.FPDFText_GetMatrix)
+        is_generated = pdfium_c.FPDFText_IsGenerated
         chars = []
         for index in range(count):
             unit = units[index]
-            if unit in (0x20, 0x0D, 0x0A, 0x02) and pdfium_c.FPDFText_IsGenerated(handle, index):
+            if unit in _MAYBE_GENERATED and is_generated(handle, index):
                 continue
             text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
             loose_box(handle, index, box_ref)
@@ -152,50 +159,92 @@ def _page_top(page: pdfium.PdfPage) -> float:
     return page.get_height()
 
 
-def _page_segments(page: pdfium.PdfPage) -> list[Segment]:
+def _page_segments(page: pdfium.PdfPage, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
-    page_top = _page_top(page)
     segments: list[Segment] = []
-    count = pdfium_c.FPDFPage_CountObjects(page.raw)
-    objects = [(pdfium_c.FPDFPage_GetObject(page.raw, index), _IDENTITY) for index in range(count)]
-    matrix = pdfium_c.FS_MATRIX()
-    x, y = ctypes.c_float(), ctypes.c_float()
-    while objects:
-        handle, outer = objects.pop()
-        kind = pdfium_c.FPDFPageObj_GetType(handle)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
-            continue
-        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
-        a, b, c, d, e, f = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            inner = (a, b, c, d, e, f)
-            objects.extend((pdfium_c.FPDFFormObj_GetObject(handle, index), inner)
-                           for index in range(pdfium_c.FPDFFormObj_CountObjects(handle)))
-            continue
-        start = previous = None
-        for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-            point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
-            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
-                start = point
-            elif previous is not None:
-                segments.append((*previous, *point))
-            previous = point
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
-                segments.append((*point, *start))
-                previous = start
+    handle = page.raw
+    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        item = get_object(handle, index)
+        kind = get_type(item)
+        if kind == path:
+            _path_segments(item, _IDENTITY, page_top, segments)
+        elif kind == form:
+            _form_segments(item, _IDENTITY, page_top, segments)
     return segments
 
 
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+def _form_segments(form: object, outer: Matrix, page_top: float, segments: list[Segment]) -> None:
+    """The segments of the paths inside a form XObject, which may nest further forms."""
+    inner = _compose(_object_matrix(form), outer)
+    for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        item = pdfium_c.FPDFFormObj_GetObject(form, index)
+        kind = pdfium_c.FPDFPageObj_GetType(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path_segments(item, inner, page_top, segments)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            _form_segments(item, inner, page_top, segments)
 
 
-def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+def _path_segments(path: object, outer: Matrix, page_top: float, segments: list[Segment]) -> None:
+    """Append the straight pieces of one path object (a Bézier's control points count as its corners)."""
+    a, b, c, d, e, f = _compose(_object_matrix(path), outer)
+    count = pdfium_c.FPDFPath_CountSegments(path)
+    get_segment, get_point, get_type = (pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint,
+                                        pdfium_c.FPDFPathSegment_GetType)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    pieces = [get_segment(path, index) for index in range(count)]
+    # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
+    starts_subpath = [True] + [get_type(piece) == pdfium_c.FPDF_SEGMENT_MOVETO for piece in pieces[1:]] + [True]
+    start = previous = None
+    for index, piece in enumerate(pieces):
+        get_point(piece, x_ref, y_ref)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, page_top - (b * px + d * py + f))
+        if starts_subpath[index]:
+            start = point
+        elif previous is not None:
+            segments.append((*previous, *point))
+        previous = point
+        if starts_subpath[index + 1] and start != point and pdfium_c.FPDFPathSegment_GetClose(piece):
+            segments.append((*point, *start))
+
+
+def _object_matrix(item: object) -> Matrix:
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(item, matrix)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     """The matrix applying ``inner`` then ``outer`` (PDF's row-vector convention)."""
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+@dataclass(frozen=True)
+class _Centres:
+    """The centre of each char, and the chars' indexes in the order of the centres' y (to find a band fast)."""
+
+    points: list[Point]
+    by_y: list[int]
+    ys: list[float]
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> _Centres:
+        points = [((char.x0 + char.x1) / 2, (char.top + char.bottom) / 2) for char in chars]
+        by_y = sorted(range(len(points)), key=lambda index: points[index][1])
+        return cls(points, by_y, [points[index][1] for index in by_y])
+
+    def between(self, top: float, bottom: float) -> list[int]:
+        """The indexes of the chars whose centre lies from ``top`` to ``bottom``."""
+        return self.by_y[bisect_left(self.ys, top):bisect_right(self.ys, bottom)]
 
 
 @dataclass
@@ -208,13 +257,14 @@ class _Line:
     row: int = 0
 
 
-def _page_rows(page: pdfium.PdfPage, chars: list[Char], number: int) -> list[Row]:
+def _page_rows(chars: list[Char], segments: list[Segment], number: int) -> list[Row]:
     """The rows of one page: table rows and text lines merged in vertical order."""
     lines: list[_Line] = []
     in_tables: set[int] = set()
     table_number = 0
-    for table in find_tables(_page_segments(page)):
-        table_lines, used = _table_lines(table, chars, table_number + 1)
+    centres = _Centres.of(chars)
+    for table in find_tables(segments):
+        table_lines, used = _table_lines(table, chars, centres, table_number + 1)
         if table_lines:
             table_number += 1
             lines.extend(table_lines)
@@ -236,7 +286,8 @@ def _page_rows(page: pdfium.PdfPage, chars: list[Char], number: int) -> list[Row
     return rows
 
 
-def _table_lines(table: Table, chars: list[Char], table_number: int) -> tuple[list[_Line], set[int]]:
+def _table_lines(table: Table, chars: list[Char], centres: _Centres, table_number: int,
+                 ) -> tuple[list[_Line], set[int]]:
     """The tabular rows of a table and the indexes of the chars they use.
 
     A row that is one cell across the whole table is not a table row but a line of text: these PDFs draw
@@ -248,7 +299,7 @@ def _table_lines(table: Table, chars: list[Char], table_number: int) -> tuple[li
     tabular = [not _spans_width(row.cells, x0, x1) for row in rows]
     if not any(tabular):
         return [], set()
-    by_slot = _chars_by_slot(table, rows, chars)
+    by_slot = _chars_by_slot(table, centres)
     lines: list[_Line] = []
     used: set[int] = set()
     for index, row in enumerate(rows):
@@ -272,77 +323,81 @@ def _spans_width(cells: tuple[BBox | None, ...], x0: float, x1: float) -> bool:
     )
 
 
-def _chars_by_slot(table: Table, rows: list, chars: list[Char]) -> dict[Slot, list[int]]:
+def _chars_by_slot(table: Table, centres: _Centres) -> dict[Slot, list[int]]:
     """Group the indexes of the chars inside the table by the (row, column) where their cell is listed.
 
-    A merged cell is listed in its first row and column. A char in no cell (where a border is missing,
-    so that no cell was found there) goes to the grid slot under it, so its text is not lost.
+    A char belongs to the cell that holds its centre. A merged cell is listed in its first row and column.
+    A char in no cell (where a border is missing, so that no cell was found there) goes to the grid slot
+    under it, so its text is not lost.
     """
+    rows = table.rows
     tops = [row.top for row in rows]
-    lefts = table.lefts
-    listed: dict[BBox, Slot] = {}
-    crossing: list[list[BBox]] = [[] for _ in rows]
+    # for each grid row, the cells that reach into it, with the slot where each is listed
+    reaching: list[list[tuple[BBox, Slot]]] = [[] for _ in rows]
     for r, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             if cell is None:
                 continue
-            listed[cell] = (r, c)
             for below in range(r, len(rows)):
                 if tops[below] >= cell[3] - _EDGE_TOLERANCE:
                     break
-                crossing[below].append(cell)
+                reaching[below].append((cell, (r, c)))
     x0, top, x1, bottom = table.bbox
     by_slot: dict[Slot, list[int]] = defaultdict(list)
-    for index, char in enumerate(chars):
-        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+    for index in centres.between(top, bottom):
+        cx, cy = centres.points[index]
+        if not x0 <= cx <= x1:
             continue
         r = max(bisect_right(tops, cy) - 1, 0)
-        cell = next((cell for cell in crossing[r] if _contains(cell, cx, cy)), None)
-        slot = listed[cell] if cell else (r, max(bisect_right(lefts, cx) - 1, 0))
+        for cell, slot in reaching[r]:
+            if cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]:
+                break
+        else:
+            slot = (r, max(bisect_right(table.lefts, cx) - 1, 0))
         by_slot[slot].append(index)
+    for indexes in by_slot.values():
+        indexes.sort()  # back in drawing order
     return by_slot
-
-
-def _contains(box: BBox, x: float, y: float) -> bool:
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
     """Chars as lines of words, top to bottom: (top of the line, its words left to right).
 
-    A line is a run of chars whose tops chain within ``_Y_TOLERANCE``; in it, a space or a gap wider than
-    ``_X_TOLERANCE`` ends a word, and so does a char that starts left of the previous one or more than
-    ``_Y_TOLERANCE`` below it (pdfplumber's rules, so that the text is the same).
+    A line is a run of chars whose tops chain within ``_Y_TOLERANCE``; in it, chars go left to right (in
+    drawing order at the same x), and a space or a gap wider than ``_X_TOLERANCE`` ends a word, and so
+    does a char that starts left of the previous one or more than ``_Y_TOLERANCE`` above or below it
+    (pdfplumber's rules, so that the text is the same).
     """
+    if len(chars) == 1:
+        char = chars[0]
+        return [] if char.text.isspace() else [(char.top, [char.text])]
+    by_top = sorted([(char.top, index) for index, char in enumerate(chars)])
     lines: list[tuple[float, list[str]]] = []
-    ordered = sorted(range(len(chars)), key=lambda index: chars[index].top)
     start = 0
-    for end in range(1, len(ordered) + 1):
-        if end < len(ordered) and chars[ordered[end]].top <= chars[ordered[end - 1]].top + _Y_TOLERANCE:
+    for end in range(1, len(by_top) + 1):
+        if end < len(by_top) and by_top[end][0] <= by_top[end - 1][0] + _Y_TOLERANCE:
             continue
-        # left to right; chars at the same x stay in the order they are drawn
-        line = [chars[index] for index in sorted(ordered[start:end], key=lambda index: (chars[index].x0, index))]
         words: list[str] = []
-        word: list[str] = []
-        top = None
-        last: Char | None = None
-        for char in line:
+        word = ""
+        top = last = None
+        for _, index in sorted([(chars[index].x0, index) for _, index in by_top[start:end]]):
+            char = chars[index]
             if char.text.isspace():
                 if word:
-                    words.append("".join(word))
-                word, last = [], None
+                    words.append(word)
+                word, last = "", None
                 continue
             if last is not None and (char.x0 < last.x0 or char.x0 > last.x1 + _X_TOLERANCE
                                      or abs(char.top - last.top) > _Y_TOLERANCE):
-                words.append("".join(word))
-                word = []
-            word.append(char.text)
+                words.append(word)
+                word = ""
+            word += char.text
             last = char
-            top = char.top if top is None else min(top, char.top)
+            if top is None or char.top < top:
+                top = char.top
         if word:
-            words.append("".join(word))
-        if words and top is not None:
+            words.append(word)
+        if top is not None:
             lines.append((top, words))
         start = end
     return lines

@@ -9,6 +9,7 @@ a corner into tables. Coordinates are PDF points from the top-left corner of the
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
@@ -43,28 +44,22 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Table:
-    """Cells that share corners, with their rows (by top) and the distinct column lefts."""
+    """Cells that share corners, with their bounding box, distinct column lefts and rows (by top)."""
 
     cells: tuple[BBox, ...]
+    bbox: BBox
+    lefts: tuple[float, ...]
+    rows: tuple[TableRow, ...]
 
-    @property
-    def bbox(self) -> BBox:
-        return (min(c[0] for c in self.cells), min(c[1] for c in self.cells),
-                max(c[2] for c in self.cells), max(c[3] for c in self.cells))
 
-    @property
-    def lefts(self) -> list[float]:
-        return sorted({cell[0] for cell in self.cells})
-
-    @property
-    def rows(self) -> list[TableRow]:
-        lefts = self.lefts
-        ordered = sorted(self.cells, key=lambda cell: (cell[1], cell[0]))
-        rows = []
-        for top, cells in groupby(ordered, key=lambda cell: cell[1]):
-            by_left = {cell[0]: cell for cell in cells}
-            rows.append(TableRow(top, tuple(by_left.get(left) for left in lefts)))
-        return rows
+def _table(cells: list[BBox]) -> Table:
+    lefts = tuple(sorted({cell[0] for cell in cells}))
+    rows = []
+    for top, in_row in groupby(sorted(cells, key=lambda cell: (cell[1], cell[0])), key=lambda cell: cell[1]):
+        by_left = {cell[0]: cell for cell in in_row}
+        rows.append(TableRow(top, tuple(by_left.get(left) for left in lefts)))
+    bbox = (lefts[0], rows[0].top, max(cell[2] for cell in cells), max(cell[3] for cell in cells))
+    return Table(tuple(cells), bbox, lefts, tuple(rows))
 
 
 def find_tables(segments: list[Segment]) -> list[Table]:
@@ -74,7 +69,7 @@ def find_tables(segments: list[Segment]) -> list[Table]:
     h_edges = [edge for edge in _merge(horizontal) if edge.end - edge.start >= _MIN_LENGTH]
     v_edges = [edge for edge in _merge(vertical) if edge.end - edge.start >= _MIN_LENGTH]
     cells = _cells(_crossings(v_edges, h_edges))
-    return [Table(tuple(group)) for group in _group_cells(cells) if len(group) > 1]
+    return [_table(group) for group in _group_cells(cells) if len(group) > 1]
 
 
 def _merge(pieces: list[tuple[float, float, float]]) -> list[Edge]:
@@ -120,35 +115,37 @@ def _crossings(v_edges: list[Edge], h_edges: list[Edge]) -> dict[Point, tuple[se
 
 def _cells(crossings: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]:
     """For each crossing, the smallest rectangle to its right and below whose four sides are drawn edges."""
-    below: dict[float, list[float]] = defaultdict(list)
-    right: dict[float, list[float]] = defaultdict(list)
-    for x, y in sorted(crossings):
+    points = sorted(crossings)
+    below: dict[float, list[float]] = defaultdict(list)  # x -> the ys of its crossings, ascending
+    right: dict[float, list[float]] = defaultdict(list)  # y -> the xs of its crossings, ascending
+    for x, y in points:
         below[x].append(y)
         right[y].append(x)
-
-    def vertical_link(a: Point, b: Point) -> bool:
-        return not crossings[a][0].isdisjoint(crossings[b][0])
-
-    def horizontal_link(a: Point, b: Point) -> bool:
-        return not crossings[a][1].isdisjoint(crossings[b][1])
-
     cells = []
-    for x, y in sorted(crossings):
-        cell = None
-        for y1 in (y1 for y1 in below[x] if y1 > y):
-            if not vertical_link((x, y), (x, y1)):
-                continue
-            for x1 in (x1 for x1 in right[y] if x1 > x):
-                corner = (x1, y1)
-                if (horizontal_link((x, y), (x1, y)) and corner in crossings
-                        and vertical_link(corner, (x1, y)) and horizontal_link(corner, (x, y1))):
-                    cell = (x, y, x1, y1)
-                    break
-            if cell:
-                break
+    for x, y in points:
+        vertical, horizontal = crossings[(x, y)]
+        ys, xs = below[x], right[y]
+        cell = _smallest_cell(crossings, x, y, vertical, horizontal,
+                              ys[bisect_right(ys, y):], xs[bisect_right(xs, x):])
         if cell:
             cells.append(cell)
     return cells
+
+
+def _smallest_cell(crossings: dict[Point, tuple[set[int], set[int]]], x: float, y: float, vertical: set[int],
+                   horizontal: set[int], ys: list[float], xs: list[float]) -> BBox | None:
+    """The first rectangle (nearest bottom, then nearest right) from crossing (x, y) with all four sides drawn."""
+    rights = [x1 for x1 in xs if not horizontal.isdisjoint(crossings[(x1, y)][1])]
+    for y1 in ys:
+        left_side = crossings[(x, y1)]
+        if vertical.isdisjoint(left_side[0]):
+            continue
+        for x1 in rights:
+            corner = crossings.get((x1, y1))
+            if (corner is not None and not corner[0].isdisjoint(crossings[(x1, y)][0])
+                    and not corner[1].isdisjoint(left_side[1])):
+                return (x, y, x1, y1)
+    return None
 
 
 def _group_cells(cells: list[BBox]) -> list[list[BBox]]:
