@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from math import hypot
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -71,7 +71,10 @@ def read_pdf(path: Path) -> Document:
             rows: list[Row] = []
             has_text = False
             for number in range(1, len(pdf) + 1):
-                page = _load_page(pdf, number, path)
+                # raw handles, not pypdfium2's page objects: their finalizers cost more than reading a page
+                page = pdfium_c.FPDF_LoadPage(pdf.raw, number - 1)
+                if not page:
+                    raise ReadError(path, f"not a readable PDF: page {number} cannot be loaded")
                 try:
                     top = _page_top(page)
                     chars = _page_chars(page, top)
@@ -79,9 +82,9 @@ def read_pdf(path: Path) -> Document:
                     if chars:
                         rows.extend(_page_rows(chars, _page_segments(page, top), number))
                     else:
-                        rows.extend(_rows_without_text_layer(page, number))
+                        rows.extend(_rows_without_text_layer(pdf, number))
                 finally:
-                    page.close()
+                    pdfium_c.FPDF_ClosePage(page)
         finally:
             pdf.close()
     if not has_text and not rows:
@@ -89,15 +92,9 @@ def read_pdf(path: Path) -> Document:
     return Document(path=path, kind="pdf", rows=rows, title=title)
 
 
-def _load_page(pdf: pdfium.PdfDocument, number: int, path: Path) -> pdfium.PdfPage:
-    try:
-        return pdf[number - 1]
-    except pdfium.PdfiumError as error:
-        raise ReadError(path, f"not a readable PDF: page {number} cannot be loaded ({error})") from error
-
-
-def _rows_without_text_layer(page: pdfium.PdfPage, number: int) -> list[Row]:
-    """The rows of a page that has no text layer (a scanned page): none, until an OCR reader fills them in here."""
+def _rows_without_text_layer(pdf: pdfium.PdfDocument, number: int) -> list[Row]:
+    """The rows of page ``number`` (1-based), which has no text layer (a scanned page): none, until an OCR
+    reader fills them in here (``pdf[number - 1].render()`` gives the page as an image)."""
     return []
 
 
@@ -111,58 +108,64 @@ def _title(pdf: pdfium.PdfDocument) -> str:
     return buffer.raw[: size - 2].decode("utf-16-le", errors="replace").strip("\x00 \t\r\n\ufeff")
 
 
-def _page_chars(page: pdfium.PdfPage, page_top: float) -> list[Char]:
+def _page_chars(page: Any, page_top: float) -> list[Char]:
     """The page's printed characters in content order, without the spaces and line breaks PDFium infers."""
-    text_page = page.get_textpage()
+    handle = pdfium_c.FPDFText_LoadPage(page)
+    if not handle:
+        return []
     try:
-        handle = text_page.raw
         count = pdfium_c.FPDFText_CountChars(handle)
         if count <= 0:
             return []
         units = (ctypes.c_ushort * (count + 1))()
         pdfium_c.FPDFText_GetText(handle, 0, count, units)
-        box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-        box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        # bound once: these run for every character of every page
-        loose_box, font_size, char_matrix = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize,
-                                             pdfium_c.FPDFText_GetMatrix)
         is_generated = pdfium_c.FPDFText_IsGenerated
+        kept = [index for index, unit in enumerate(units[:count])
+                if unit not in _MAYBE_GENERATED or not is_generated(handle, index)]
+        # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
+        boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
+        loose_box, char_matrix, font_size = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix,
+                                             pdfium_c.FPDFText_GetFontSize)
+        for slot, index in enumerate(kept):
+            loose_box(handle, index, boxes[slot])
+            char_matrix(handle, index, matrices[slot])
+        sizes = [font_size(handle, index) for index in kept]
+        box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
+        matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
         chars = []
-        for index in range(count):
+        for slot, index in enumerate(kept):
             unit = units[index]
-            if unit in _MAYBE_GENERATED and is_generated(handle, index):
-                continue
             text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
-            loose_box(handle, index, box_ref)
-            char_matrix(handle, index, matrix_ref)
-            size = font_size(handle, index) * hypot(matrix.c, matrix.d)
-            if abs(matrix.e - box.left) <= _SAME_POINT:
-                bottom = page_top - box.bottom
-                chars.append(Char(text, box.left, bottom - size, box.right, bottom))
+            left, _, right, bottom = box_values[4 * slot: 4 * slot + 4]
+            _, _, c, d, e, _ = matrix_values[6 * slot: 6 * slot + 6]
+            size = sizes[slot] * hypot(c, d)
+            if abs(e - left) <= _SAME_POINT:
+                bottom = page_top - bottom
+                chars.append(Char(text, left, bottom - size, right, bottom))
             else:
                 # Vertical writing (the origin is displaced from the text position): PDFium's loose box is not
                 # the glyph's; pdfminer's is the em square right of and above the displaced origin.
+                origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
                 pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
                 bottom = page_top - origin_y.value
                 chars.append(Char(text, origin_x.value, bottom - size, origin_x.value + size, bottom))
         return chars
     finally:
-        text_page.close()
+        pdfium_c.FPDFText_ClosePage(handle)
 
 
-def _page_top(page: pdfium.PdfPage) -> float:
+def _page_top(page: Any) -> float:
     """The y of the page's top edge in PDF coordinates (from the media box, as pdfminer measures)."""
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if pdfium_c.FPDFPage_GetMediaBox(page.raw, left, bottom, right, top):
+    if pdfium_c.FPDFPage_GetMediaBox(page, left, bottom, right, top):
         return top.value
-    return page.get_height()
+    return pdfium_c.FPDF_GetPageHeightF(page)
 
 
-def _page_segments(page: pdfium.PdfPage, page_top: float) -> list[Segment]:
+def _page_segments(page: Any, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
     segments: list[Segment] = []
-    handle = page.raw
+    handle = page
     get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
