@@ -1,8 +1,9 @@
 """No input can hang the engine: every pathological kind of text, at 1 MB, is read in a second or two.
 
-Each kind once broke a pattern or a loop (exponential or quadratic backtracking, a quadratic placement of rows).
-At 1 MB a super-linear reading takes minutes to hours; a linear one takes about a second of CPU at most here.
-The limit catches hangs; it is not a benchmark (benchmarks/ measures speed).
+Most kinds once broke a pattern or a loop (exponential or quadratic backtracking, a quadratic placement of rows);
+the others attack the cell rules (footnote marks, confusable letters). At 1 MB a super-linear reading takes
+minutes to hours; a linear one takes about a second of CPU at most here. The limit (3 s of CPU) catches hangs;
+it is not a benchmark (benchmarks/ measures speed).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _repeat(unit: str, size: int = SIZE) -> str:
     return unit * (size // len(unit.encode()))
 
 
-# name: (what it once broke, text of about 1 MB)
+# name: (what it attacks, and how it once failed; text of about 1 MB)
 KINDS: dict[str, tuple[str, Callable[[], str]]] = {
     "empty_comments.html": ("the page-detection pattern (exponential)", lambda: _repeat("<!---->")),
     "digits.md": ("title and narrative patterns (quadratic)", lambda: _repeat("1")),
