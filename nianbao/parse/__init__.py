@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nianbao import codebook
 from nianbao.document import Document, Row
 from nianbao.model import Finding, Value
 from nianbao.normalize import squeeze
-from nianbao.parse.applications import parse_applications
+from nianbao.parse.applications import expected_codes, parse_applications
+from nianbao.parse.by_template import read_by_template
 from nianbao.parse.disclosure import parse_disclosure
 from nianbao.parse.labels import TITLE, section_of_heading
 from nianbao.parse.narrative import parse_narrative
-from nianbao.parse.review import parse_review
+from nianbao.parse.review import CODES as REVIEW_CODES, parse_review
+from nianbao.parse.table import Table
+from nianbao.parse.labels import DEFAULT_COLUMNS
 
 SECTIONS = "一二三四五六"
 TABLE_NAMES = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况", "四": "四、行政复议、行政诉讼情况"}
+UNCERTAIN = {"ambiguous", "unreadable"}
 ONE_ROW_VARIANT = "（六）其他处理 printed as one row"
 THREE_ROW_VARIANT = "（六）其他处理 printed as three rows"
 
@@ -63,6 +68,24 @@ def read_title(document: Document) -> tuple[str, int | None]:
     return "", None
 
 
+def certain_cells(table: Table) -> int:
+    return sum(value.missing not in UNCERTAIN for value in table.values)
+
+
+def incomplete(table: Table, cells: int) -> bool:
+    """A table the row parse did not read whole: absent, short of cells, or with cells it could not place."""
+    return certain_cells(table) < cells
+
+
+def replaces(rows_read: Table, template_read: Table) -> bool:
+    """The template reading is taken when it places more cells, and agrees with every cell the row parse placed."""
+    if certain_cells(template_read) <= certain_cells(rows_read):
+        return False
+    placed = {(v.item, v.applicant): v for v in template_read.values if v.missing not in UNCERTAIN}
+    return all(placed.get((v.item, v.applicant)) is None or (placed[(v.item, v.applicant)].value, placed[(v.item, v.applicant)].missing) == (v.value, v.missing)
+               for v in rows_read.values if v.missing not in UNCERTAIN)
+
+
 def parse_document(document: Document, format_hint: str = "") -> Parsed:
     """Every value of tables 二, 三 and 四 and the narrative figures, with the structural findings."""
     parsed = Parsed()
@@ -77,6 +100,23 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
     fmt = disclosure.format or format_hint
     applications = parse_applications(applications_rows, trim, other_hint=fmt == "2019" if fmt else None)
     review = parse_review(sections.get("四", []), trim)
+    expected = {"二": sum(map(len, DEFAULT_COLUMNS[fmt or "2021"].values())),
+                "三": len(expected_codes(bool(applications.other_as_one_row))) * len(codebook.applicants()),
+                "四": len(REVIEW_CODES)}
+    tables = {"二": disclosure, "三": applications, "四": review}
+    if any(incomplete(table, expected[numeral]) for numeral, table in tables.items()):
+        by_template = read_by_template(document.rows, fmt)
+        for numeral, table in tables.items():
+            better = by_template.tables.get(numeral)
+            if better is not None and incomplete(table, expected[numeral]) and replaces(table, better):
+                tables[numeral] = better
+                if numeral == "二":
+                    fmt = fmt or by_template.format
+                if numeral == "三":
+                    applications.other_as_one_row = by_template.other_as_one_row
+        disclosure, review = tables["二"], tables["四"]
+        applications.values, applications.findings = tables["三"].values, tables["三"].findings
+        applications.found = tables["三"].found
     narrative = parse_narrative(sections.get("", []) + sections.get("一", []), sections.get("四", []), everything)
 
     parsed.format = fmt or ("2019" if applications.other_as_one_row else "2021" if applications.found else "")

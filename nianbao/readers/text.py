@@ -22,15 +22,17 @@ def split_pipe_row(line: str) -> tuple[str, ...]:
 def read_text(path: Path, text: str) -> Document:
     """Rows of a converted report; ``text`` is the file already decoded."""
     rows: list[Row] = []
+    paragraph = 1
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped:
+            paragraph += 1
             continue
         if stripped.startswith("|"):
             cells = split_pipe_row(stripped)
             if all(_SEPARATOR.match(cell) for cell in cells if cell) and any(cells):
                 continue
-            rows.append(Row(cells, f"line {number}", tabular=True))
+            rows.append(Row(cells, f"line {number}", tabular=True, paragraph=paragraph))
         else:
-            rows.append(Row((_MARKUP.sub("", stripped).strip(),), f"line {number}"))
+            rows.append(Row((_MARKUP.sub("", stripped).strip(),), f"line {number}", paragraph=paragraph))
     return Document(path, "text", rows)

@@ -1,0 +1,260 @@
+"""Place a table's printed cells by its template: in reading order where the text attests it, else by the
+table's own sums, and where neither settles it, keep the cells as printed and say so. Never a guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nianbao import codebook
+from nianbao.cells import parse_cell
+from nianbao.model import Finding, Value
+from nianbao.parse.stream import Token
+from nianbao.parse.table import Table, make_value
+from nianbao.parse.template import TemplateRow
+
+SPLIT_FLAG = "split_by_arithmetic"
+COLUMN_FLAG = "printed column by column by the converter: placed by its text blocks, confirmed by the row sums"
+MAX_CELL_DIGITS = 7  # no count in these tables runs to eight digits
+ENOUGH = 2  # two splits that fit are as many as it takes to know the split is not certain
+
+
+@dataclass
+class _Cell:
+    printed: str
+    where: str
+    flag: str = ""
+    certain: bool = True
+    unreadable: bool = False
+
+
+def _count(printed: str) -> float | None:
+    """The number a printed cell adds to a sum: blank and no-number marks are 0; text is unknown."""
+    cell = parse_cell(printed)
+    if cell is None or cell.missing in ("unreadable", "ambiguous"):
+        return None
+    return cell.value if cell.value is not None else 0.0
+
+
+def sums_hold(row: TemplateRow, printed: list[str]) -> bool:
+    """True when every sum inside the row that its printed cells reach holds (all of them, once complete)."""
+    for parts, total in row.sums:
+        if max(*parts, total) >= len(printed):
+            continue
+        numbers = [_count(printed[i]) for i in (*parts, total)]
+        if None in numbers or sum(numbers[:-1]) != numbers[-1]:
+            return False
+    return True
+
+
+def splits(digits: str, row: TemplateRow) -> list[tuple[str, ...]]:
+    """Ways to cut a run of digits into the row's cells (no cell with a leading zero) that keep its sums; at most ENOUGH."""
+    found: list[tuple[str, ...]] = []
+
+    def extend(parts: list[str], rest: str) -> None:
+        if len(found) >= ENOUGH:
+            return
+        remaining = row.width - len(parts)
+        if remaining == 0:
+            if not rest:
+                found.append(tuple(parts))
+            return
+        for size in range(1, min(MAX_CELL_DIGITS, len(rest) - remaining + 1) + 1):
+            piece = rest[:size]
+            if size > 1 and piece[0] == "0":
+                break
+            parts.append(piece)
+            if sums_hold(row, parts):
+                extend(parts, rest[size:])
+            parts.pop()
+
+    if row.sums and digits.isdigit():
+        extend([], digits)
+    return found
+
+
+def _runs(tokens: list[Token]) -> list[list[Token]]:
+    """Printed cells in runs: consecutive cells with no label text or page break between them."""
+    runs: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.number:
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _boxes(tokens: list[Token]) -> list[int]:
+    """Lengths of the text blocks (paragraphs) a stretch of cells was printed in."""
+    lengths: list[int] = []
+    for position, token in enumerate(tokens):
+        if position and token.paragraph == tokens[position - 1].paragraph:
+            lengths[-1] += 1
+        else:
+            lengths.append(1)
+    return lengths
+
+
+def column_segments(tokens: list[Token], width: int) -> list[int] | None:
+    """Row counts of the stretches a converter printed column by column, if its text blocks show it did.
+
+    Such a converter prints, for a stretch of rows, the cells of one column (in one or more blocks), then the
+    next column in blocks of the same sizes, and so on: the block sizes repeat ``width`` times.
+    """
+    boxes, segments, start = _boxes(tokens), [], 0
+    while start < len(boxes):
+        pattern = next((p for p in range(1, (len(boxes) - start) // width + 1)
+                        if boxes[start: start + p * width] == boxes[start: start + p] * width), None)
+        if pattern is None:
+            return None
+        segments.append(sum(boxes[start: start + pattern]))
+        start += pattern * width
+    return segments
+
+
+def _by_columns(tokens: list[Token], width: int, segments: list[int]) -> list[list[Token]]:
+    """Cells of column-printed stretches, in row order."""
+    placed, taken = [], 0
+    for count in segments:
+        segment = tokens[taken: taken + count * width]
+        placed += [[segment[c * count + r] for c in range(width)] for r in range(count)]
+        taken += count * width
+    return placed
+
+
+def _texts(grid: list[list[Token]]) -> list[list[str]]:
+    return [[t.text for t in line] for line in grid]
+
+
+def _attested(row: TemplateRow, cells: list[Token], line_counts: dict[int, int], run_of: dict[int, tuple[int, int]],
+              single_row: bool) -> bool:
+    """True when the text itself shows these cells form the row: one cell, one line, or one whole run."""
+    if row.width == 1 or single_row:
+        return True
+    lines = {t.line for t in cells}
+    if len(lines) == 1 and line_counts[cells[0].line] == row.width:
+        return True
+    runs = {run_of[id(t)] for t in cells}
+    return len(runs) == 1 and next(iter(runs))[1] == row.width
+
+
+def _in_order(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str) -> list[list[_Cell]]:
+    flat = [token for run in runs for token in run]
+    run_of = {id(token): (index, len(run)) for index, run in enumerate(runs) for token in run}
+    line_counts: dict[int, int] = {}
+    for token in flat:
+        line_counts[token.line] = line_counts.get(token.line, 0) + 1
+    spans, start = [], 0
+    for row in template:
+        spans.append((start, start + row.width))
+        start += row.width
+    attested = [_attested(row, flat[a:b], line_counts, run_of, len(template) == 1)
+                for row, (a, b) in zip(template, spans)]
+    grid = [[_Cell(t.text, t.where) for t in flat[a:b]] for a, b in spans]
+    index = 0
+    while index < len(template):
+        if attested[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(template) and not attested[end]:
+            end += 1
+        grid[index:end] = _settle(template[index:end], flat[spans[index][0]: spans[end - 1][1]], table, numeral)
+        index = end
+    return grid
+
+
+def _settle(rows: list[TemplateRow], tokens: list[Token], table: Table, numeral: str) -> list[list[_Cell]]:
+    """Rows whose cells run on without a label or a line to tell them apart: the row sums choose the order."""
+    width = rows[0].width
+    fitting: list[tuple[list[list[Token]], str]] = []
+    if all(row.sums and row.width == width for row in rows):
+        in_order = [tokens[i * width:(i + 1) * width] for i in range(len(rows))]
+        if all(sums_hold(row, [t.text for t in line]) for row, line in zip(rows, in_order)):
+            fitting.append((in_order, ""))
+        segments = column_segments(tokens, width)
+        columns = _by_columns(tokens, width, segments) if segments else None
+        if columns is not None and all(sums_hold(row, [t.text for t in line]) for row, line in zip(rows, columns)):
+            if not fitting or _texts(columns) != _texts(fitting[0][0]):
+                fitting.append((columns, COLUMN_FLAG))
+    if len(fitting) == 1:
+        grid, flag = fitting[0]
+        return [[_Cell(t.text, t.where, flag) for t in line] for line in grid]
+    spans = [sum(row.width for row in rows[:i]) for i in range(len(rows) + 1)]
+    grid = [[_Cell(t.text, t.where, "cells printed without labels or lines to tell their rows apart", certain=False)
+             for t in tokens[spans[i]:spans[i + 1]]] for i in range(len(rows))]
+    names = ", ".join(_row_name(row) for row in rows)
+    table.findings.append(Finding(
+        "structure", "error", f"table {numeral}: {names}", "cells that can be told apart", " | ".join(t.text for t in tokens),
+        f"表{numeral}中{len(rows)}行的数字连续印出，无法确定各数字所属的行和列（{names}），数值未采用",
+        f"Table {numeral}: the numbers of {len(rows)} rows run on with nothing to tell which row and column each "
+        f"belongs to ({names}); none is used"))
+    return grid
+
+
+def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str) -> list[list[_Cell]]:
+    """One run of cells per row, some printed with their digits run together: split only where one split fits."""
+    grid = []
+    for row, run in zip(template, runs):
+        if len(run) == row.width:
+            grid.append([_Cell(t.text, t.where) for t in run])
+            continue
+        printed = " ".join(t.text for t in run)
+        options = splits(run[0].text, row) if len(run) == 1 else []
+        if len(options) == 1:
+            grid.append([_Cell(part, run[0].where, SPLIT_FLAG) for part in options[0]])
+            table.findings.append(Finding(
+                "structure", "warning", f"table {numeral}: {_row_name(row)}", "cells printed apart", printed,
+                f"表{numeral}“{_row_name(row)}”行的数字连在一起印出（{printed}），按表内合计关系只有一种拆分："
+                f"{' | '.join(options[0])}，各单元格已标记",
+                f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}); only one split "
+                f"keeps the table's sums: {' | '.join(options[0])} (cells flagged {SPLIT_FLAG})"))
+            continue
+        why_zh = ("有多种拆分均符合合计关系" if len(options) > 1 else "没有符合合计关系的拆分") if len(run) == 1 else "单元格数目不符"
+        why_en = (("more than one split keeps the sums" if len(options) > 1 else "no split keeps the sums")
+                  if len(run) == 1 else f"{len(run)} cells for {row.width}")
+        grid.append([_Cell(printed, run[0].where, f"digits run together: {why_en}", unreadable=True)
+                     for _ in range(row.width)])
+        table.findings.append(Finding(
+            "structure", "error", f"table {numeral}: {_row_name(row)}", f"{row.width} cells", printed,
+            f"表{numeral}“{_row_name(row)}”行的数字连在一起印出（{printed}），{why_zh}，数值未采用",
+            f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}): {why_en}; none is used"))
+    return grid
+
+
+def _row_name(row: TemplateRow) -> str:
+    items = codebook.items()
+    if row.name in items:
+        return items[row.name].label_zh
+    first = items.get(row.items[0])
+    return first.label_zh.split(" ")[0] if first and row.width < 5 else ""
+
+
+def place(section: str, numeral: str, template: list[TemplateRow], tokens: list[Token]) -> Table:
+    """Values for every cell of a table found in the token stream, or its cells flagged with a finding."""
+    table = Table(found=True)
+    runs = _runs(tokens)
+    needed = sum(row.width for row in template)
+    count = sum(len(run) for run in runs)
+    if count == needed:
+        grid = _in_order(template, runs, table, numeral)
+    elif count < needed and len(runs) == len(template):
+        grid = _by_runs(template, runs, table, numeral)
+    else:
+        printed = " | ".join(t.text for run in runs for t in run)
+        table.findings.append(Finding(
+            "structure", "error", f"table {numeral}", f"{needed} cells", f"{count} cells: {printed}",
+            f"表{numeral}找到 {count} 个数字，按规定格式应为 {needed} 个，且无法按行对应；数值未采用",
+            f"Table {numeral} was found with {count} printed cells where its format has {needed}, and they cannot "
+            "be matched to rows; none is used"))
+        where = runs[0][0].where if runs else ""
+        grid = [[_Cell("", where, "the table's cells could not be matched to its rows", certain=False)
+                 for _ in range(row.width)] for row in template]
+    for row, cells in zip(template, grid):
+        for position, (item, applicant, cell) in enumerate(zip(row.items, row.applicants, cells)):
+            source = f"{cell.where}, cell {position + 1}"
+            if cell.unreadable:
+                table.values.append(Value(section, item, applicant, cell.printed, None, codebook.items()[item].unit,
+                                          "unreadable", cell.flag, source))
+            else:
+                table.values.append(make_value(section, item, applicant, cell.printed, cell.certain, cell.flag, source))
+    return table
