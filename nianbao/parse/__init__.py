@@ -78,7 +78,10 @@ def incomplete(table: Table, cells: int) -> bool:
 
 
 def replaces(rows_read: Table, template_read: Table) -> bool:
-    """The template reading is taken when it places more cells, and agrees with every cell the row parse placed."""
+    """The template reading is taken when the row parse found no such table (its findings then say why the cells
+    cannot be placed), or when it places more cells and agrees with every cell the row parse placed."""
+    if not rows_read.found:
+        return True
     if certain_cells(template_read) <= certain_cells(rows_read):
         return False
     placed = {(v.item, v.applicant): v for v in template_read.values if v.missing not in UNCERTAIN}

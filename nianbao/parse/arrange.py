@@ -3,11 +3,14 @@ table's own sums, and where neither settles it, keep the cells as printed and sa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import product
+from math import prod
 
 from nianbao import codebook
 from nianbao.cells import parse_cell
-from nianbao.model import Finding, Value
+from nianbao.model import Finding, Report, Value
 from nianbao.parse.stream import Token
 from nianbao.parse.table import Table, make_value
 from nianbao.parse.template import TemplateRow
@@ -15,7 +18,9 @@ from nianbao.parse.template import TemplateRow
 SPLIT_FLAG = "split_by_arithmetic"
 COLUMN_FLAG = "printed column by column by the converter: placed by its text blocks, confirmed by the row sums"
 MAX_CELL_DIGITS = 7  # no count in these tables runs to eight digits
-ENOUGH = 2  # two splits that fit are as many as it takes to know the split is not certain
+SEARCH = 64  # cuts of one run, and combinations of cuts across rows, tried before giving up
+_SIGNED_DIGITS = re.compile(r"^[+-]?\d+$")
+SUM_CHECKS = {"S1", "I1", "I2", "I3"}
 
 
 @dataclass
@@ -46,29 +51,37 @@ def sums_hold(row: TemplateRow, printed: list[str]) -> bool:
     return True
 
 
-def splits(digits: str, row: TemplateRow) -> list[tuple[str, ...]]:
-    """Ways to cut a run of digits into the row's cells (no cell with a leading zero) that keep its sums; at most ENOUGH."""
-    found: list[tuple[str, ...]] = []
+def splits(pieces: tuple[str, ...], row: TemplateRow, limit: int) -> list[tuple[str, ...]]:
+    """Ways to cut runs of digits into the row's cells that keep its sums, if it has any; at most ``limit``.
 
-    def extend(parts: list[str], rest: str) -> None:
-        if len(found) >= ENOUGH:
+    A cell never spans two pieces, never opens with a zero unless it is "0", and takes a sign only first.
+    """
+    found: list[tuple[str, ...]] = []
+    if not all(_SIGNED_DIGITS.match(piece) for piece in pieces):
+        return found
+
+    def extend(parts: list[str], index: int, rest: str) -> None:
+        if len(found) >= limit:
             return
-        remaining = row.width - len(parts)
-        if remaining == 0:
-            if not rest:
+        if not rest:
+            if index + 1 < len(pieces):
+                extend(parts, index + 1, pieces[index + 1])
+            elif len(parts) == row.width:
                 found.append(tuple(parts))
             return
-        for size in range(1, min(MAX_CELL_DIGITS, len(rest) - remaining + 1) + 1):
-            piece = rest[:size]
-            if size > 1 and piece[0] == "0":
+        if len(parts) == row.width:
+            return
+        sign = 1 if rest[0] in "+-" else 0
+        for size in range(1, min(MAX_CELL_DIGITS, len(rest) - sign) + 1):
+            part = rest[: sign + size]
+            if size > 1 and part[sign] == "0":
                 break
-            parts.append(piece)
+            parts.append(part)
             if sums_hold(row, parts):
-                extend(parts, rest[size:])
+                extend(parts, index, rest[sign + size:])
             parts.pop()
 
-    if row.sums and digits.isdigit():
-        extend([], digits)
+    extend([], 0, pieces[0])
     return found
 
 
@@ -191,27 +204,55 @@ def _settle(rows: list[TemplateRow], tokens: list[Token], table: Table, numeral:
     return grid
 
 
-def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str) -> list[list[_Cell]]:
-    """One run of cells per row, some printed with their digits run together: split only where one split fits."""
-    grid = []
+def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str,
+             section: str) -> list[list[_Cell]]:
+    """One run of cells per row, some printed with their digits run together: split only where one split fits.
+
+    A run is first cut by its own row's sums; where several cuts keep them, the table's column sums (the
+    validator's identities across rows) choose, and only when exactly one combination of cuts keeps them all.
+    """
+    options: list[list[tuple[str, ...]]] = []
     for row, run in zip(template, runs):
+        if len(run) == row.width:
+            options.append([tuple(t.text for t in run)])
+        else:
+            options.append(splits(tuple(t.text for t in run), row, SEARCH) if len(run) < row.width else [])
+    open_rows = [i for i, found in enumerate(options) if len(found) > 1]
+    combinations = prod(len(options[i]) for i in open_rows)
+    if open_rows and combinations <= SEARCH:
+        fitting = []
+        for choice in product(*(options[i] for i in open_rows)):
+            chosen = [found[0] if found else () for found in options]
+            for i, cells in zip(open_rows, choice):
+                chosen[i] = cells
+            if all(chosen) and _identities_hold(section, template, chosen):
+                fitting.append(choice)
+        if len(fitting) == 1:
+            for i, cells in zip(open_rows, fitting[0]):
+                options[i] = [cells]
+    grid = []
+    for row, run, found in zip(template, runs, options):
         if len(run) == row.width:
             grid.append([_Cell(t.text, t.where) for t in run])
             continue
         printed = " ".join(t.text for t in run)
-        options = splits(run[0].text, row) if len(run) == 1 else []
-        if len(options) == 1:
-            grid.append([_Cell(part, run[0].where, SPLIT_FLAG) for part in options[0]])
+        if len(found) == 1:
+            grid.append([_Cell(part, run[0].where, SPLIT_FLAG) for part in found[0]])
             table.findings.append(Finding(
                 "structure", "warning", f"table {numeral}: {_row_name(row)}", "cells printed apart", printed,
                 f"表{numeral}“{_row_name(row)}”行的数字连在一起印出（{printed}），按表内合计关系只有一种拆分："
-                f"{' | '.join(options[0])}，各单元格已标记",
+                f"{' | '.join(found[0])}，各单元格已标记",
                 f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}); only one split "
-                f"keeps the table's sums: {' | '.join(options[0])} (cells flagged {SPLIT_FLAG})"))
+                f"keeps the table's sums: {' | '.join(found[0])} (cells flagged {SPLIT_FLAG})"))
             continue
-        why_zh = ("有多种拆分均符合合计关系" if len(options) > 1 else "没有符合合计关系的拆分") if len(run) == 1 else "单元格数目不符"
-        why_en = (("more than one split keeps the sums" if len(options) > 1 else "no split keeps the sums")
-                  if len(run) == 1 else f"{len(run)} cells for {row.width}")
+        if len(run) >= row.width:
+            why_zh, why_en = "单元格数目不符", f"{len(run)} cells for {row.width}"
+        elif not found:
+            why_zh, why_en = "没有符合合计关系的拆分", "no split keeps the sums"
+        elif row.sums:
+            why_zh, why_en = "有多种拆分均符合合计关系", "more than one split keeps the sums"
+        else:
+            why_zh, why_en = "有多种拆分且该行没有合计关系可供判断", "more than one split is possible and no sum decides"
         grid.append([_Cell(printed, run[0].where, f"digits run together: {why_en}", unreadable=True)
                      for _ in range(row.width)])
         table.findings.append(Finding(
@@ -219,6 +260,15 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
             f"表{numeral}“{_row_name(row)}”行的数字连在一起印出（{printed}），{why_zh}，数值未采用",
             f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}): {why_en}; none is used"))
     return grid
+
+
+def _identities_hold(section: str, template: list[TemplateRow], grid: list[tuple[str, ...]]) -> bool:
+    """True when the validator finds no broken sum in the table as these cells would make it."""
+    from nianbao.validate import check_report  # the identities live there; imported late, validate imports parse
+
+    values = [make_value(section, item, applicant, printed, True, "", "")
+              for row, cells in zip(template, grid) for item, applicant, printed in zip(row.items, row.applicants, cells)]
+    return not any(f.check in SUM_CHECKS for f in check_report(Report("candidate", "", values=values)))
 
 
 def _row_name(row: TemplateRow) -> str:
@@ -238,7 +288,7 @@ def place(section: str, numeral: str, template: list[TemplateRow], tokens: list[
     if count == needed:
         grid = _in_order(template, runs, table, numeral)
     elif count < needed and len(runs) == len(template):
-        grid = _by_runs(template, runs, table, numeral)
+        grid = _by_runs(template, runs, table, numeral, section)
     else:
         printed = " | ".join(t.text for run in runs for t in run)
         table.findings.append(Finding(

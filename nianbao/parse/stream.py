@@ -22,7 +22,7 @@ from nianbao.parse.labels import (
 )
 from nianbao.parse.rows import is_page_furniture
 
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")  # a sign glued between digits opens the next cell (本年增/减)
 _NUMBERING = ".．、"  # "1.属于国家秘密": a digit before these and a word is an item number, not a cell
 SHORT_LABEL = 16  # a row label printed on its own is short; a sentence that names 规章 is not a row
 SENTENCE = 30  # text this long after table 四's numbers is running text again
@@ -77,9 +77,12 @@ def tokenize(rows: list[Row]) -> list[Token]:
     return tokens
 
 
+def _captions_disclosure(key: str) -> bool:
+    return is_table_caption(key) or "第二十条第" in key
+
+
 def _opens_disclosure(key: str) -> bool:
-    if is_table_caption(key) or "第二十条第" in key:
-        return True
+    """Without a 第二十条 caption, table 二 opens at its first header or row label printed on its own."""
     return len(key) <= SHORT_LABEL and (bool(disclosure_columns(key)) or disclosure_prefix(key) is not None)
 
 
@@ -100,7 +103,9 @@ def find_tables(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     """Token ranges of tables 二, 三 and 四, found by their labels in reading order; absent tables are left out."""
     keys = [label_key(t.text) if not t.number else "" for t in tokens]
     starts: dict[str, int] = {}
-    order = (("二", _opens_disclosure), ("三", _opens_applications), ("四", _opens_review))
+    captioned = any(key and _captions_disclosure(key) for key in keys)
+    order = (("二", _captions_disclosure if captioned else _opens_disclosure), ("三", _opens_applications),
+             ("四", _opens_review))
     after = 0
     for numeral, opens in order:
         found = next((i for i in range(after, len(tokens)) if keys[i] and opens(keys[i])), None)
