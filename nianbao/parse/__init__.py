@@ -89,6 +89,19 @@ def replaces(rows_read: Table, template_read: Table) -> bool:
                for v in rows_read.values if v.missing not in UNCERTAIN)
 
 
+def window(rows: list[Row], sections: dict[str, list[Row]], wanted: set[str]) -> slice:
+    """The rows the template reader reads: from the heading of the first wanted table to the next section's
+    heading, when every wanted table's section heading was found (a speed-up only: the reader finds the tables
+    by their labels), else the whole document."""
+    if not all(sections.get(numeral) for numeral in wanted):
+        return slice(0, len(rows))
+    first, last = min(wanted, key=SECTIONS.index), max(wanted, key=SECTIONS.index)
+    after = next((sections[n][0] for n in SECTIONS[SECTIONS.index(last) + 1:] if sections.get(n)), None)
+    marks = {id(sections[first][0]): "start", id(after): "end"}
+    found = {marks[id(row)]: i for i, row in enumerate(rows) if id(row) in marks}
+    return slice(max(0, found["start"] - 1), found.get("end", len(rows) + 1) - 1)
+
+
 def parse_document(document: Document, format_hint: str = "") -> Parsed:
     """Every value of tables 二, 三 and 四 and the narrative figures, with the structural findings."""
     parsed = Parsed()
@@ -107,11 +120,12 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
                 "三": len(expected_codes(bool(applications.other_as_one_row))) * len(codebook.applicants()),
                 "四": len(REVIEW_CODES)}
     tables = {"二": disclosure, "三": applications, "四": review}
-    if any(incomplete(table, expected[numeral]) for numeral, table in tables.items()):
-        by_template = read_by_template(document.rows, fmt)
+    wanted = {numeral for numeral, table in tables.items() if incomplete(table, expected[numeral])}
+    if wanted:
+        by_template = read_by_template(document.rows[window(document.rows, sections, wanted)], fmt, wanted)
         for numeral, table in tables.items():
             better = by_template.tables.get(numeral)
-            if better is not None and incomplete(table, expected[numeral]) and replaces(table, better):
+            if better is not None and replaces(table, better):
                 tables[numeral] = better
                 if numeral == "二":
                     fmt = fmt or by_template.format

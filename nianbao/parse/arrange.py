@@ -216,7 +216,10 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
         if len(run) == row.width:
             options.append([tuple(t.text for t in run)])
         else:
-            options.append(splits(tuple(t.text for t in run), row, SEARCH) if len(run) < row.width else [])
+            # Only digits printed against text, or one run of digits on its own where the row has sums to check a
+            # cut, are cut: cells printed apart with one missing ("10 5" for three cells) are not glued digits.
+            glued = all(t.glued for t in run) or (len(run) == 1 and bool(row.sums))
+            options.append(splits(tuple(t.text for t in run), row, SEARCH) if glued and len(run) < row.width else [])
     open_rows = [i for i, found in enumerate(options) if len(found) > 1]
     combinations = prod(len(options[i]) for i in open_rows)
     if open_rows and combinations <= SEARCH:

@@ -22,21 +22,21 @@ class TemplateTables:
     other_as_one_row: bool | None = None
 
 
-def read_by_template(rows: list[Row], format_hint: str) -> TemplateTables:
-    """Every table whose labels the text holds, its cells placed by the template in reading order."""
+def read_by_template(rows: list[Row], format_hint: str, wanted: set[str]) -> TemplateTables:
+    """The ``wanted`` tables whose labels the text holds, their cells placed by the template in reading order."""
     tokens = tokenize(rows)
     spans = find_tables(tokens)
     result = TemplateTables()
-    if "二" in spans:
+    if "二" in spans and "二" in wanted:
         named = {suffix for key in table_labels(tokens, spans["二"]) for suffix in disclosure_columns(key)}
         result.format = "2021" if named & FORMAT_2021_COLUMNS else "2019" if named & FORMAT_2019_COLUMNS else ""
         template = disclosure_rows(result.format or format_hint or "2021")
         result.tables["二"] = place("disclosure", "二", template, tokens[slice(*spans["二"])])
-    if "三" in spans:
+    if "三" in spans and "三" in wanted:
         codes = {application_code(key, None)[0] for key in table_labels(tokens, spans["三"])}
         result.other_as_one_row = not codes & THREE_ROW_CODES
         template = application_rows(expected_codes(result.other_as_one_row))
         result.tables["三"] = place("applications", "三", template, tokens[slice(*spans["三"])])
-    if "四" in spans:
+    if "四" in spans and "四" in wanted:
         result.tables["四"] = place("review_litigation", "四", review_rows(), tokens[slice(*spans["四"])])
     return result

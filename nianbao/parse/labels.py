@@ -198,9 +198,12 @@ def section_of_heading(text: str) -> str | None:
     return None
 
 
+TABLE_CAPTION = "第二十条第"
+
+
 def is_table_caption(text: str) -> bool:
     """第二十条第（一）项 and its kin open a block of table 二."""
-    return label_key(text).startswith("第二十条第")
+    return label_key(text).startswith(TABLE_CAPTION)
 
 
 TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?(年度)?报告")

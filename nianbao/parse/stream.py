@@ -8,81 +8,103 @@ of labels and numbers, so the tables are found by their labels, not by section n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from nianbao.cells import is_data
 from nianbao.document import Row
 from nianbao.normalize import label_key, nfkc
 from nianbao.parse.labels import (
     SECTION_HEADINGS,
+    TABLE_CAPTION,
     application_code,
     disclosure_columns,
     disclosure_prefix,
-    is_table_caption,
 )
 from nianbao.parse.rows import is_page_furniture
 
 _DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")  # a sign glued between digits opens the next cell (本年增/减)
+_HAS_DIGIT = re.compile(r"\d")
 _NUMBERING = ".．、"  # "1.属于国家秘密": a digit before these and a word is an item number, not a cell
+PAGE_NUMBER_LENGTH = 12  # "- 12 -", "第3页共5页"
 SHORT_LABEL = 16  # a row label printed on its own is short; a sentence that names 规章 is not a row
 SENTENCE = 30  # text this long after table 四's numbers is running text again
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a report's text makes thousands of them
     text: str  # as printed (NFKC where digits had to be cut out of text)
     number: bool  # a printed cell: a number or a no-number mark
     line: int  # index of the document row it came from
     paragraph: int
     where: str
     glued: bool = False  # digits printed against a label with no separator
+    role: int = 0  # which table boundaries this label fragment can mark (the ROLE_ bits)
 
 
-def _cut(chunk: str, row: Row, index: int) -> list[Token]:
-    """A chunk of text with digits in it: the digit runs are cells, the rest label text."""
+ROLE_CAPTION, ROLE_DISCLOSURE, ROLE_APPLICATIONS, ROLE_REVIEW, ROLE_END = 1, 2, 4, 8, 16
+
+
+@lru_cache(maxsize=1 << 16)
+def _pieces(chunk: str) -> tuple[tuple[str, bool, bool], ...]:
+    """A whitespace-free chunk as (text, is a cell, glued) pieces: a printed cell, a label, or both run together."""
+    if is_data(chunk):
+        return ((chunk, True, False),)
+    if not _HAS_DIGIT.search(chunk):
+        return ((chunk, False, False),)
     text = nfkc(chunk)
-    tokens: list[Token] = []
+    pieces: list[tuple[str, bool, bool]] = []
     start = 0
     for match in _DIGITS.finditer(text):
         digits, end = match.group(), match.end()
         if end < len(text) - 1 and text[end] in _NUMBERING and not text[end + 1].isdigit() and "." not in digits:
             digits, end = digits[:-1], end - 1  # the last digit numbers the label that follows
-        if not digits:
+        if not digits.lstrip("+-"):
             continue
         if match.start() > start:
-            tokens.append(Token(text[start: match.start()], False, index, row.paragraph, row.where))
-        tokens.append(Token(digits, True, index, row.paragraph, row.where, glued=True))
+            pieces.append((text[start: match.start()], False, False))
+        pieces.append((digits, True, True))
         start = match.start() + len(digits)
     if start < len(text):
-        tokens.append(Token(text[start:], False, index, row.paragraph, row.where))
-    return tokens
+        pieces.append((text[start:], False, False))
+    return tuple(pieces)
+
+
+def role_of(text: str) -> int:
+    """The table boundaries a label fragment can mark, as ROLE_ bits."""
+    key = label_key(text)
+    if not key:
+        return 0
+    return ((ROLE_CAPTION if TABLE_CAPTION in key else 0)  # anywhere: glued text runs it into the heading before
+            | (ROLE_DISCLOSURE if _opens_disclosure(key) else 0)
+            | (ROLE_APPLICATIONS if _opens_applications(key) else 0)
+            | (ROLE_REVIEW if _opens_review(key) else 0)
+            | (ROLE_END if _closes_review(key) else 0))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_pieces(cell: str) -> tuple[tuple[str, bool, bool, int], ...]:
+    """A cell's pieces with their roles: reports repeat the same cells, so this is worked out once per text."""
+    return tuple((text, number, glued, 0 if number else role_of(text))
+                 for chunk in cell.split() for text, number, glued in _pieces(chunk))
 
 
 def tokenize(rows: list[Row]) -> list[Token]:
     """Every row's cells split on whitespace into printed cells and label fragments; page furniture is a break."""
     tokens: list[Token] = []
     for index, row in enumerate(rows):
-        if is_page_furniture(row) and not (len(row.cells) == 1 and row.cells[0].strip().isdigit()):
+        text = row.text
+        if len(text) <= PAGE_NUMBER_LENGTH and is_page_furniture(row) and not text.strip().isdigit():
             # a bare number on its own line is a cell in one-cell-per-line text; page numbers wear dashes
             tokens.append(Token("", False, index, row.paragraph, row.where))
             continue
         for cell in row.cells:
-            for chunk in cell.split():
-                if is_data(chunk):
-                    tokens.append(Token(chunk, True, index, row.paragraph, row.where))
-                elif any(ch.isdigit() for ch in chunk):
-                    tokens += _cut(chunk, row, index)
-                else:
-                    tokens.append(Token(chunk, False, index, row.paragraph, row.where))
+            tokens += [Token(text, number, index, row.paragraph, row.where, glued, role)
+                       for text, number, glued, role in _cell_pieces(cell)]
     return tokens
 
 
-def _captions_disclosure(key: str) -> bool:
-    return is_table_caption(key) or "第二十条第" in key
-
-
 def _opens_disclosure(key: str) -> bool:
-    """Without a 第二十条 caption, table 二 opens at its first header or row label printed on its own."""
+    """Without a caption, table 二 opens at its first header or row label printed on its own."""
     return len(key) <= SHORT_LABEL and (bool(disclosure_columns(key)) or disclosure_prefix(key) is not None)
 
 
@@ -101,14 +123,12 @@ def _closes_review(key: str) -> bool:
 
 def find_tables(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     """Token ranges of tables 二, 三 and 四, found by their labels in reading order; absent tables are left out."""
-    keys = [label_key(t.text) if not t.number else "" for t in tokens]
+    captioned = any(t.role & ROLE_CAPTION for t in tokens)
+    order = (("二", ROLE_CAPTION if captioned else ROLE_DISCLOSURE), ("三", ROLE_APPLICATIONS), ("四", ROLE_REVIEW))
     starts: dict[str, int] = {}
-    captioned = any(key and _captions_disclosure(key) for key in keys)
-    order = (("二", _captions_disclosure if captioned else _opens_disclosure), ("三", _opens_applications),
-             ("四", _opens_review))
     after = 0
-    for numeral, opens in order:
-        found = next((i for i in range(after, len(tokens)) if keys[i] and opens(keys[i])), None)
+    for numeral, role in order:
+        found = next((i for i in range(after, len(tokens)) if tokens[i].role & role), None)
         if found is not None:
             starts[numeral] = found
             after = found + 1
@@ -117,12 +137,8 @@ def find_tables(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     for position, numeral in enumerate(numerals):
         end = starts[numerals[position + 1]] if position + 1 < len(numerals) else len(tokens)
         if numeral == "四":
-            seen_number = False
-            for i in range(starts[numeral] + 1, end):
-                seen_number = seen_number or tokens[i].number
-                if seen_number and keys[i] and _closes_review(keys[i]):
-                    end = i
-                    break
+            first_number = next((i for i in range(starts[numeral], end) if tokens[i].number), end)
+            end = next((i for i in range(first_number, end) if tokens[i].role & ROLE_END), end)
         ranges[numeral] = (starts[numeral], end)
     return ranges
 
