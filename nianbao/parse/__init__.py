@@ -11,7 +11,7 @@ from nianbao.normalize import squeeze
 from nianbao.parse.applications import expected_codes, parse_applications
 from nianbao.parse.by_template import read_by_template
 from nianbao.parse.disclosure import parse_disclosure
-from nianbao.parse.labels import TITLE, section_of_heading
+from nianbao.parse.labels import TITLE, is_table_caption, section_of_heading
 from nianbao.parse.narrative import parse_narrative
 from nianbao.parse.review import CODES as REVIEW_CODES, parse_review
 from nianbao.parse.table import Table
@@ -89,6 +89,13 @@ def replaces(rows_read: Table, template_read: Table) -> bool:
                for v in rows_read.values if v.missing not in UNCERTAIN)
 
 
+def captioned(rows: list[Row]) -> list[Row]:
+    """Without its heading, table 二 runs on under the previous section from its first 第二十条 caption (a
+    heading, or a repeated caption such as 表二, may then come only after its first rows)."""
+    start = next((i for i, row in enumerate(rows) if is_table_caption(" ".join(row.cells))), len(rows))
+    return rows[start:]
+
+
 def window(rows: list[Row], sections: dict[str, list[Row]], wanted: set[str]) -> slice:
     """The rows the template reader reads: from the heading of the first wanted table to the next section's
     heading, when every wanted table's section heading was found (a speed-up only: the reader finds the tables
@@ -110,7 +117,8 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
     trim = document.kind != "html"
     everything = document.rows
 
-    disclosure = parse_disclosure(sections.get("二", []), trim, format_hint)
+    disclosure = parse_disclosure(captioned(sections[""] + sections.get("一", [])) + sections.get("二", []),
+                                  trim, format_hint)
     # Without its heading, table 三 runs on under the previous section.
     applications_rows = sections["三"] if "三" in sections else sections[""] + sections.get("二", [])
     fmt = disclosure.format or format_hint

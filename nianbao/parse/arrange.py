@@ -4,6 +4,7 @@ table's own sums, and where neither settles it, keep the cells as printed and sa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from math import prod
@@ -12,10 +13,11 @@ from nianbao import codebook
 from nianbao.cells import parse_cell
 from nianbao.model import Finding, Report, Value
 from nianbao.parse.stream import Token
-from nianbao.parse.table import Table, make_value
+from nianbao.parse.table import Table, cell_count_finding, make_value
 from nianbao.parse.template import TemplateRow
 
 SPLIT_FLAG = "split_by_arithmetic"
+MERGED_FLAG = "a line carrying several row labels: placed by the template, confirmed by the row sums"
 COLUMN_FLAG = "printed column by column by the converter: placed by its text blocks, confirmed by the row sums"
 MAX_CELL_DIGITS = 7  # no count in these tables runs to eight digits
 SEARCH = 64  # cuts of one run, and combinations of cuts across rows, tried before giving up
@@ -150,7 +152,14 @@ def _attested(row: TemplateRow, cells: list[Token], line_counts: dict[int, int],
     return len(runs) == 1 and next(iter(runs))[1] == row.width
 
 
-def _in_order(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str) -> list[list[_Cell]]:
+def _in_order(template: list[TemplateRow], runs: list[list[Token]], table: Table, numeral: str,
+              names: dict[int, set[str]]) -> list[list[_Cell]]:
+    """The cells in reading order, row after row, where nothing in the text contradicts that order.
+
+    ``names`` holds, per line, the rows its label text names. A row whose numbers share a line with another
+    row's label is out of order: then nothing is placed. A line that names two or more rows (OCR merging rows)
+    places its numbers only when the row sums confirm every one of them, and they are flagged.
+    """
     flat = [token for run in runs for token in run]
     run_of = {id(token): (index, len(run)) for index, run in enumerate(runs) for token in run}
     line_counts: dict[int, int] = {}
@@ -160,8 +169,12 @@ def _in_order(template: list[TemplateRow], runs: list[list[Token]], table: Table
     for row in template:
         spans.append((start, start + row.width))
         start += row.width
-    attested = [_attested(row, flat[a:b], line_counts, run_of, len(template) == 1)
-                for row, (a, b) in zip(template, spans)]
+    named = [set().union(*(names.get(t.line, set()) for t in flat[a:b])) for a, b in spans]
+    if any(found and row.name not in found for row, found in zip(template, named)):
+        return _unplaced(template, flat, table, numeral, "numbers printed out of the table's row order")
+    merged = [len(found) > 1 for found in named]
+    attested = [_attested(row, flat[a:b], line_counts, run_of, len(template) == 1) and not many
+                for row, (a, b), many in zip(template, spans, merged)]
     grid = [[_Cell(t.text, t.where) for t in flat[a:b]] for a, b in spans]
     index = 0
     while index < len(template):
@@ -173,7 +186,21 @@ def _in_order(template: list[TemplateRow], runs: list[list[Token]], table: Table
             end += 1
         grid[index:end] = _settle(template[index:end], flat[spans[index][0]: spans[end - 1][1]], table, numeral)
         index = end
+    for cells, many in zip(grid, merged):
+        for cell in cells:
+            if many and cell.certain:
+                cell.flag = "; ".join(filter(None, [cell.flag, MERGED_FLAG]))
     return grid
+
+
+def _unplaced(template: list[TemplateRow], flat: list[Token], table: Table, numeral: str, why: str) -> list[list[_Cell]]:
+    table.findings.append(Finding(
+        "structure", "error", f"table {numeral}", "numbers in the table's row order", " | ".join(t.text for t in flat),
+        f"表{numeral}的数字与行标签的次序不符，无法确定各数字所属的行，数值未采用",
+        f"Table {numeral}: {why}, so which row each number belongs to cannot be told; none is used"))
+    spans = [sum(row.width for row in template[:i]) for i in range(len(template) + 1)]
+    return [[_Cell(t.text, t.where, why, certain=False) for t in flat[spans[i]:spans[i + 1]]]
+            for i in range(len(template))]
 
 
 def _settle(rows: list[TemplateRow], tokens: list[Token], table: Table, numeral: str) -> list[list[_Cell]]:
@@ -216,10 +243,7 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
         if len(run) == row.width:
             options.append([tuple(t.text for t in run)])
         else:
-            # Only digits printed against text, or one run of digits on its own where the row has sums to check a
-            # cut, are cut: cells printed apart with one missing ("10 5" for three cells) are not glued digits.
-            glued = all(t.glued for t in run) or (len(run) == 1 and bool(row.sums))
-            options.append(splits(tuple(t.text for t in run), row, SEARCH) if glued and len(run) < row.width else [])
+            options.append(splits(tuple(t.text for t in run), row, SEARCH) if _glued(row, run) else [])
     open_rows = [i for i, found in enumerate(options) if len(found) > 1]
     combinations = prod(len(options[i]) for i in open_rows)
     if open_rows and combinations <= SEARCH:
@@ -239,6 +263,13 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
             grid.append([_Cell(t.text, t.where) for t in run])
             continue
         printed = " ".join(t.text for t in run)
+        if not _glued(row, run):
+            texts = [t.text for t in run] + [""] * (row.width - len(run))  # kept left to right, none used
+            grid.append([_Cell(text, run[0].where, "row does not fit the table's columns", certain=False)
+                         for text in texts])
+            table.findings.append(cell_count_finding(numeral, _row_name(row), f"table {numeral}: {_row_name(row)}",
+                                                     row.width, tuple(t.text for t in run)))
+            continue
         if len(found) == 1:
             grid.append([_Cell(part, run[0].where, SPLIT_FLAG) for part in found[0]])
             table.findings.append(Finding(
@@ -248,9 +279,7 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
                 f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}); only one split "
                 f"keeps the table's sums: {' | '.join(found[0])} (cells flagged {SPLIT_FLAG})"))
             continue
-        if len(run) >= row.width:
-            why_zh, why_en = "单元格数目不符", f"{len(run)} cells for {row.width}"
-        elif not found:
+        if not found:
             why_zh, why_en = "没有符合合计关系的拆分", "no split keeps the sums"
         elif row.sums:
             why_zh, why_en = "有多种拆分均符合合计关系", "more than one split keeps the sums"
@@ -263,6 +292,12 @@ def _by_runs(template: list[TemplateRow], runs: list[list[Token]], table: Table,
             f"表{numeral}“{_row_name(row)}”行的数字连在一起印出（{printed}），{why_zh}，数值未采用",
             f"Table {numeral} row {_row_name(row)!r} prints its digits run together ({printed}): {why_en}; none is used"))
     return grid
+
+
+def _glued(row: TemplateRow, run: list[Token]) -> bool:
+    """Digits run together: printed against text, or one run on its own in a row whose sums can check a cut.
+    Cells printed apart with some left blank ("10 5" for three cells) are not glued digits, and are not cut."""
+    return len(run) < row.width and (all(t.glued for t in run) or (len(run) == 1 and bool(row.sums)))
 
 
 def _identities_hold(section: str, template: list[TemplateRow], grid: list[tuple[str, ...]]) -> bool:
@@ -282,14 +317,22 @@ def _row_name(row: TemplateRow) -> str:
     return first.label_zh.split(" ")[0] if first and row.width < 5 else ""
 
 
-def place(section: str, numeral: str, template: list[TemplateRow], tokens: list[Token]) -> Table:
-    """Values for every cell of a table found in the token stream, or its cells flagged with a finding."""
+def place(section: str, numeral: str, template: list[TemplateRow], tokens: list[Token],
+          name_of: Callable[[str], str | None]) -> Table:
+    """Values for every cell of a table found in the token stream, or its cells flagged with a finding.
+
+    ``name_of`` gives the row a fragment of label text names, if it names one.
+    """
     table = Table(found=True)
     runs = _runs(tokens)
     needed = sum(row.width for row in template)
     count = sum(len(run) for run in runs)
     if count == needed:
-        grid = _in_order(template, runs, table, numeral)
+        names: dict[int, set[str]] = {}
+        for token in tokens:
+            if not token.number and (name := name_of(token.text)) is not None:
+                names.setdefault(token.line, set()).add(name)
+        grid = _in_order(template, runs, table, numeral, names)
     elif count < needed and len(runs) == len(template):
         grid = _by_runs(template, runs, table, numeral, section)
     else:

@@ -192,10 +192,10 @@ def section_of_heading(text: str) -> str | None:
     key = label_key(text)
     if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
         return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
-    for numeral, words in SECTION_HEADINGS.items():
-        if opening[0] == numeral and all(word in key for word in words):
-            return numeral
-    return None
+    if opening[0] not in SECTION_HEADINGS:
+        return None
+    # By its words, whatever its numeral: a conversion may number the sections differently or leave one out.
+    return next((numeral for numeral, words in SECTION_HEADINGS.items() if all(word in key for word in words)), None)
 
 
 TABLE_CAPTION = "第二十条第"

@@ -25,6 +25,7 @@ from nianbao.parse.rows import is_page_furniture
 
 _DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")  # a sign glued between digits opens the next cell (本年增/减)
 _HAS_DIGIT = re.compile(r"\d")
+_NOTE_LINE = re.compile(r"^[（(][^（()）]*[)）]$")
 _NUMBERING = ".．、"  # "1.属于国家秘密": a digit before these and a word is an item number, not a cell
 PAGE_NUMBER_LENGTH = 12  # "- 12 -", "第3页共5页"
 SHORT_LABEL = 16  # a row label printed on its own is short; a sentence that names 规章 is not a row
@@ -96,6 +97,9 @@ def tokenize(rows: list[Row]) -> list[Token]:
         if len(text) <= PAGE_NUMBER_LENGTH and is_page_furniture(row) and not text.strip().isdigit():
             # a bare number on its own line is a cell in one-cell-per-line text; page numbers wear dashes
             tokens.append(Token("", False, index, row.paragraph, row.where))
+            continue
+        if _NOTE_LINE.match(text.strip()):
+            tokens.append(Token(text, False, index, row.paragraph, row.where))  # "（其中修订 16 件）": a note
             continue
         for cell in row.cells:
             tokens += [Token(text, number, index, row.paragraph, row.where, glued, role)
