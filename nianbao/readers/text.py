@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from nianbao.document import Document, Row
+from nianbao.document import Document, ReadError, Row
 
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
+_GLYPH_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's text of a font it cannot map to characters
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_GLYPH_CODES = 20
 _MARKUP = re.compile(r"^#+\s*|\*\*|__")
 
 
@@ -21,6 +24,10 @@ def split_pipe_row(line: str) -> tuple[str, ...]:
 
 def read_text(path: Path, text: str) -> Document:
     """Rows of a converted report; ``text`` is the file already decoded."""
+    glyph_codes = len(_GLYPH_CODE.findall(text))
+    if glyph_codes > MAX_GLYPH_CODES and glyph_codes > len(_CJK.findall(text)):
+        raise ReadError(path, f"the converter wrote {glyph_codes} font glyph codes such as (cid:0) where characters "
+                              "belong, so its text cannot be read: convert the PDF with another tool, or read the PDF")
     rows: list[Row] = []
     paragraph = 1
     for number, line in enumerate(text.splitlines(), start=1):
