@@ -8,14 +8,13 @@ from nianbao import codebook
 from nianbao.document import Document, Row
 from nianbao.model import Finding, Value
 from nianbao.normalize import squeeze
-from nianbao.parse.applications import expected_codes, parse_applications
+from nianbao.parse.applications import ApplicationsTable, expected_codes, parse_applications
 from nianbao.parse.by_template import read_by_template
 from nianbao.parse.disclosure import parse_disclosure
-from nianbao.parse.labels import TITLE, is_table_caption, section_of_heading
+from nianbao.parse.labels import DEFAULT_COLUMNS, TITLE, is_table_caption, section_of_heading
 from nianbao.parse.narrative import parse_narrative
 from nianbao.parse.review import CODES as REVIEW_CODES, parse_review
 from nianbao.parse.table import Table
-from nianbao.parse.labels import DEFAULT_COLUMNS
 
 SECTIONS = "一二三四五六"
 TABLE_NAMES = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况", "四": "四、行政复议、行政诉讼情况"}
@@ -72,9 +71,13 @@ def certain_cells(table: Table) -> int:
     return sum(value.missing not in UNCERTAIN for value in table.values)
 
 
-def incomplete(table: Table, cells: int) -> bool:
-    """A table the row parse did not read whole: absent, short of cells, or with cells it could not place."""
-    return certain_cells(table) < cells
+def table_cells(numeral: str, fmt: str, applications: ApplicationsTable) -> int:
+    """How many cells the table has in this report's format: fewer placed means the row parse left it incomplete."""
+    if numeral == "二":
+        return sum(map(len, DEFAULT_COLUMNS[fmt or "2021"].values()))
+    if numeral == "三":
+        return len(expected_codes(bool(applications.other_as_one_row))) * len(codebook.applicants())
+    return len(REVIEW_CODES)
 
 
 def replaces(rows_read: Table, template_read: Table) -> bool:
@@ -84,8 +87,8 @@ def replaces(rows_read: Table, template_read: Table) -> bool:
         return True
     if certain_cells(template_read) <= certain_cells(rows_read):
         return False
-    placed = {(v.item, v.applicant): v for v in template_read.values if v.missing not in UNCERTAIN}
-    return all(placed.get((v.item, v.applicant)) is None or (placed[(v.item, v.applicant)].value, placed[(v.item, v.applicant)].missing) == (v.value, v.missing)
+    placed = {(v.item, v.applicant): (v.value, v.missing) for v in template_read.values if v.missing not in UNCERTAIN}
+    return all(placed.get((v.item, v.applicant), (v.value, v.missing)) == (v.value, v.missing)
                for v in rows_read.values if v.missing not in UNCERTAIN)
 
 
@@ -124,24 +127,18 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
     fmt = disclosure.format or format_hint
     applications = parse_applications(applications_rows, trim, other_hint=fmt == "2019" if fmt else None)
     review = parse_review(sections.get("四", []), trim)
-    expected = {"二": sum(map(len, DEFAULT_COLUMNS[fmt or "2021"].values())),
-                "三": len(expected_codes(bool(applications.other_as_one_row))) * len(codebook.applicants()),
-                "四": len(REVIEW_CODES)}
     tables = {"二": disclosure, "三": applications, "四": review}
-    wanted = {numeral for numeral, table in tables.items() if incomplete(table, expected[numeral])}
+    wanted = {numeral for numeral, table in tables.items() if certain_cells(table) < table_cells(numeral, fmt, applications)}
     if wanted:
         by_template = read_by_template(document.rows[window(document.rows, sections, wanted)], fmt, wanted)
-        for numeral, table in tables.items():
-            better = by_template.tables.get(numeral)
-            if better is not None and replaces(table, better):
+        for numeral, better in by_template.tables.items():
+            if replaces(tables[numeral], better):
                 tables[numeral] = better
-                if numeral == "二":
-                    fmt = fmt or by_template.format
+                fmt = fmt or (by_template.format if numeral == "二" else "")
                 if numeral == "三":
                     applications.other_as_one_row = by_template.other_as_one_row
+                    applications.values, applications.findings, applications.found = better.values, better.findings, True
         disclosure, review = tables["二"], tables["四"]
-        applications.values, applications.findings = tables["三"].values, tables["三"].findings
-        applications.found = tables["三"].found
     narrative = parse_narrative(sections.get("", []) + sections.get("一", []), sections.get("四", []), everything)
 
     parsed.format = fmt or ("2019" if applications.other_as_one_row else "2021" if applications.found else "")
