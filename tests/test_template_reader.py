@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,28 @@ def test_tables_found_but_unreadable_are_named_not_called_no_report(tmp_path: Pa
     assert report.status == "findings"
     assert any(f.cells.startswith("applications") or "Table 三" in f.message_en for f in report.findings)
     assert all(v.value is None for v in report.values if v.section == "applications")
+
+
+def _pdftotext_layout(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None or not pdf.exists():
+        pytest.skip("pdftotext or the corpus PDF is absent")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_line_carrying_two_row_labels_is_placed_only_by_the_row_sums_and_flagged(tmp_path: Path) -> None:
+    """Two rows of Hongze 2023 merged onto one line, as OCR merges them: labels first, then both rows' numbers."""
+    lines = _pdftotext_layout(ROOT.parent / "shared" / "corpus" / "hongze-district_2023.pdf").splitlines()
+    first = next(i for i, line in enumerate(lines) if "1.属于国家秘密" in line)
+    second = next(i for i, line in enumerate(lines) if "2.其他法律" in line)
+    (label, *row), (next_label, *next_row) = lines[first].split(), lines[second].split()
+    lines[first] = " ".join([label, next_label, *row, *next_row])
+    del lines[second]
+    path = tmp_path / "hongze-district_2023.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    values = {(v.item, v.applicant): v for v in extract_file(path).values if v.section == "applications"}
+    expected = _expected("hongze-district_2023")
+    for code in ("refused.state_secret", "refused.prohibited_by_law"):
+        for applicant in ("natural_person", "other_org", "total"):
+            cell = values[(code, applicant)]
+            assert (cell.value, cell.missing) == expected[("applications", code, applicant)]
+            assert "several row labels" in cell.flag
