@@ -88,7 +88,7 @@ def run_engine(kind: str, folder: Path, out: Path, jobs: int) -> Run:
         if child.returncode != 0:
             log.seek(0)
             sys.exit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-3000:]}")
-    with (out / "reports.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as handle:
         statuses = Counter(row["status"] for row in csv.DictReader(handle))
     files = sum(1 for _ in folder.iterdir())
     if sum(statuses.values()) != files or statuses["failed"]:
