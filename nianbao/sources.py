@@ -41,8 +41,10 @@ def read_sources_checked(folder: Path) -> tuple[dict[str, Source], list[str]]:
     Raises SourcesError when it is neither.
     """
     path = folder / SOURCES_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}, []
+    if not path.is_file():  # a FIFO or device would hang the read; a dangling link hides the provenance
+        raise SourcesError(f"{path}: not a regular file")
     text = _decode(path)
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(rows, [])]

@@ -31,7 +31,7 @@ NUMBER_COLUMNS = {"value", "number", "confidence"}
 INTEGER_COLUMNS = {"year"}
 CODE_COLUMNS = {"section", "item", "applicant", "unit", "missing", "flag", "derived", "check", "severity",
                 "format", "format_variant", "level", "parent", "body", "status"}
-PARQUET_BLOCK_BYTES = 16 << 20  # CSV read per row group: bounds memory, fixes the row groups (same bytes)
+PARQUET_BLOCK_BYTES = 8 << 20  # CSV read per row group: bounds memory, fixes the row groups (same bytes)
 
 
 def report_row(report: Report) -> tuple[object, ...]:

@@ -347,6 +347,15 @@ def test_a_sources_csv_that_is_not_text_is_refused_with_one_message(tmp_path: Pa
     assert not (tmp_path / "out").exists()
 
 
+def test_a_sources_csv_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    os.mkfifo(folder / "sources.csv")
+    result = run(folder, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 2
+    assert f"error: {folder / 'sources.csv'}: not a regular file; nothing was written" in result.stderr
+
+
 # --- one bad report fails alone; exit status ---------------------------------------------------------------
 
 def test_a_400_digit_amount_never_costs_the_batch(tmp_path: Path) -> None:

@@ -18,12 +18,13 @@ _KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device
           stat.S_IFSOCK: "a socket"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One file to extract; ``problem`` says why it is refused unread. ``index`` is its place in the batch."""
+    """One file to extract; ``problem`` says why it is refused unread. ``index`` is its place in the batch.
+    The path is kept as text: 10⁵ jobs of Path objects would weigh tens of MB."""
 
     index: int
-    path: Path
+    path: str
     source: Source | None
     problem: str = ""
 
@@ -79,7 +80,7 @@ def collect(paths: list[Path], corpus: Path | None) -> Inputs:
         return sources_of[folder]
 
     def add(path: Path, source: Source | None) -> None:
-        inputs.jobs.append(Job(len(inputs.jobs), path, source, file_problem(path)))
+        inputs.jobs.append(Job(len(inputs.jobs), str(path), source, file_problem(path)))
 
     for path in paths:
         if not path.is_dir():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import sys
 import zlib
+from array import array
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +36,7 @@ class Encoded:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What the batch keeps in memory per report (slots and a flat tuple: 10⁵ of them stay small)."""
+    """What the batch keeps in memory per report: a few hundred bytes (where its rows are is in the store)."""
 
     index: int
     report_id: str
@@ -44,7 +45,7 @@ class Entry:
     error: str
     body: str
     year: int | None
-    spans: tuple[int, ...]  # offset and length in each part file, in PARTS order
+    slot: int  # its place in the store's table of offsets
 
 
 def encode(index: int, report: Report) -> Encoded:
@@ -68,10 +69,11 @@ def encode(index: int, report: Report) -> Encoded:
 def extract_job(job: Job) -> Report:
     """Extract one file, refusing it unread when it is not a regular file within the size limit (checked again
     here: the file may have been replaced since the batch was collected)."""
-    problem = job.problem or file_problem(job.path)
+    path = Path(job.path)
+    problem = job.problem or file_problem(path)
     if problem:
-        return Report(job.path.stem, job.path.name, status="failed", error=f"{job.path.name}: {problem}")
-    return extract_file(job.path, job.source)
+        return Report(path.stem, path.name, status="failed", error=f"{path.name}: {problem}")
+    return extract_file(path, job.source)
 
 
 def extract_chunk(jobs: list[Job]) -> list[Encoded]:
@@ -86,15 +88,16 @@ class PartStore:
         folder.mkdir()
         self.paths = {name: folder / f"{name}.part" for name in PARTS}
         self.handles = {name: path.open("wb") for name, path in self.paths.items()}
+        self.spans = array("q")  # per report, offset and length in each part file, in PARTS order
 
     def add(self, encoded: Encoded) -> Entry:
-        spans: list[int] = []
+        slot = len(self.spans) // (2 * len(PARTS))
         for name in PARTS:
             handle, data = self.handles[name], encoded.rows[name]
-            spans += [handle.tell(), len(data)]
+            self.spans.extend((handle.tell(), len(data)))
             handle.write(data)
-        return Entry(encoded.index, encoded.report_id, encoded.source_file, encoded.status, encoded.error,
-                     sys.intern(encoded.body), encoded.year, tuple(spans))
+        return Entry(encoded.index, encoded.report_id, encoded.source_file, sys.intern(encoded.status),
+                     encoded.error, sys.intern(encoded.body), encoded.year, slot)
 
     def finish(self) -> None:
         for handle in self.handles.values():
@@ -102,9 +105,9 @@ class PartStore:
         self.handles = {name: path.open("rb") for name, path in self.paths.items()}
 
     def read(self, name: str, entry: Entry) -> bytes:
-        handle, at = self.handles[name], 2 * PARTS.index(name)
-        handle.seek(entry.spans[at])
-        return handle.read(entry.spans[at + 1])
+        handle, at = self.handles[name], 2 * (entry.slot * len(PARTS) + PARTS.index(name))
+        handle.seek(self.spans[at])
+        return handle.read(self.spans[at + 1])
 
     def series(self, entry: Entry) -> list[Value]:
         data = self.read("series", entry)
