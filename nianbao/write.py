@@ -20,9 +20,12 @@ from nianbao.model import Finding, Report, Value
 
 REPORT_COLUMNS = ["report_id", "source_file", "sha256", "body", "year", "format", "format_variant", "level",
                   "parent", "status", "error"]
-VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag", "source"]
+VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag", "source",
+                 "number", "derived"]
 CHECK_COLUMNS = ["report_id", "check", "severity", "cells", "expected", "found", "message_zh", "message_en"]
-CODEBOOK_COLUMNS = ["section", "code", "label_zh", "label_en", "formats", "unit", "kind"]
+CODEBOOK_COLUMNS = ["section", "code", "label_zh", "label_en", "formats", "unit", "kind", "group", "blank_as_zero",
+                    "aligns_to", "block", "result"]
+CHECK_DEFINITION_COLUMNS = ["check", "severity", "label_zh", "label_en", "meaning_zh", "meaning_en"]
 TABLES = {"reports": REPORT_COLUMNS, "values": VALUE_COLUMNS, "checks": CHECK_COLUMNS}
 CSV_ENCODING = "utf-8-sig"  # writes and reads the byte-order mark
 
@@ -40,7 +43,7 @@ def report_row(report: Report) -> tuple[object, ...]:
 
 def value_row(report_id: str, value: Value) -> tuple[object, ...]:
     return (report_id, value.section, value.item, value.applicant, value.printed, format_value(value.value),
-            value.unit, value.missing, value.flag, value.source)
+            value.unit, value.missing, value.flag, value.source, format_value(value.number), value.derived)
 
 
 def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
@@ -48,11 +51,15 @@ def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
 
 
 def codebook_rows() -> list[tuple[object, ...]]:
-    rows = [(i.section, i.code, i.label_zh, i.label_en, ";".join(i.formats), i.unit, i.kind)
-            for i in codebook.items().values()]
-    rows += [("applicant", a.code, a.label_zh, a.label_en, "2019;2021", "", "column")
+    rows = [(i.section, i.code, i.label_zh, i.label_en, ";".join(i.formats), i.unit, i.kind, i.group,
+             ";".join(i.blank_as_zero), i.aligns_to, i.block, i.result) for i in codebook.items().values()]
+    rows += [("applicant", a.code, a.label_zh, a.label_en, "2019;2021", "", "column", "", "", "", "", "")
              for a in codebook.applicants().values()]
     return rows
+
+
+def check_definition_rows() -> list[tuple[object, ...]]:
+    return [tuple(getattr(c, name) for name in CHECK_DEFINITION_COLUMNS) for c in codebook.checks().values()]
 
 
 def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:

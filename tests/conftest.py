@@ -13,18 +13,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 @pytest.fixture(scope="session")
-def root() -> Path:
-    """The repository root."""
-    return ROOT
-
-
-@pytest.fixture(scope="session")
-def corpus_dir() -> Path:
-    """../shared/corpus: the real reports kept outside the repository (may not exist on every machine)."""
-    return ROOT.parent / "shared" / "corpus"
-
-
-@pytest.fixture(scope="session")
 def executed_dir(tmp_path_factory) -> Path:
     """Executed copies of every notebook, current with the code and data: build/executed/ after
     `make test`, else a temporary folder where the missing or stale ones were just run."""

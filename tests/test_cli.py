@@ -12,6 +12,8 @@ import pytest
 
 from nianbao.batch import extract
 from nianbao.batch.outputs import OUTPUT_FILES
+from nianbao.derive import is_printed
+from nianbao.extract import COMPANION_SUFFIX
 from nianbao.template import template_rows, write_template
 from nianbao.write import read_reports
 
@@ -27,7 +29,9 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 def test_the_command_writes_the_csv_and_parquet_tables(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "nianbao", "extract", str(RAW), "--out", str(tmp_path)],
                          cwd=ROOT, capture_output=True, text=True, check=True)
-    assert "7 reports" in run.stderr
+    with (RAW / "sources.csv").open(encoding="utf-8") as handle:
+        listed = sum(not row["file"].endswith(COMPANION_SUFFIX) for row in csv.DictReader(handle))
+    assert f"{listed} reports" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
     with (tmp_path / "codebook.csv").open(encoding="utf-8-sig") as handle:
         codebook = list(csv.DictReader(handle))
@@ -36,7 +40,10 @@ def test_the_command_writes_the_csv_and_parquet_tables(tmp_path: Path) -> None:
     with (tmp_path / "values.csv").open(encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
     assert header == ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag",
-                      "source"]
+                      "source", "number", "derived"]
+    with (tmp_path / "check_definitions.csv").open(encoding="utf-8-sig") as handle:
+        checks = [row["check"] for row in csv.DictReader(handle)]
+    assert checks == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
 
 
 def test_same_input_gives_byte_identical_output_with_one_or_two_jobs(tmp_path: Path) -> None:
@@ -80,5 +87,5 @@ def test_a_filled_template_reads_back_like_the_transcription(tmp_path: Path) -> 
     extract([filled.parent], tmp_path / "a")
     extract([RAW / "suqian-city_2023.csv"], tmp_path / "b")
     filled_report, original = read_reports(tmp_path / "a")[0], read_reports(tmp_path / "b")[0]
-    assert [(v.item, v.applicant, v.value) for v in filled_report.values] == [
-        (v.item, v.applicant, v.value) for v in original.values if v.section != "narrative"]
+    assert [(v.item, v.applicant, v.value) for v in filled_report.values if is_printed(v)] == [
+        (v.item, v.applicant, v.value) for v in original.values if v.section != "narrative" and is_printed(v)]

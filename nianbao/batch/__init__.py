@@ -30,8 +30,8 @@ from nianbao.batch.series import SERIES_CHECKS, series_findings
 from nianbao.batch.workers import run_dask, run_here, run_local
 from nianbao.model import Report
 from nianbao.sources import SourcesError
-from nianbao.write import (CODEBOOK_COLUMNS, REPORT_COLUMNS, TABLES, check_row, codebook_rows, csv_bytes, csv_header,
-                           read_reports, write_csv, write_parquet)
+from nianbao.write import (CHECK_DEFINITION_COLUMNS, CODEBOOK_COLUMNS, REPORT_COLUMNS, TABLES, check_definition_rows,
+                           check_row, codebook_rows, csv_bytes, csv_header, read_reports, write_csv, write_parquet)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOT_WRITTEN = 0, 1, 2
 SHOWN_FAILURES = 20
@@ -82,6 +82,7 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
         for name in ("reports", "values", "checks"):
             write_parquet(staging.path / f"{name}.csv", staging.path / f"{name}.parquet", TABLES[name])
         write_csv(staging.path / "codebook.csv", CODEBOOK_COLUMNS, codebook_rows())
+        write_csv(staging.path / "check_definitions.csv", CHECK_DEFINITION_COLUMNS, check_definition_rows())
         staging.commit()
     result.out, result.warnings = out, inputs.warnings
     return result
@@ -113,12 +114,10 @@ def _committed(out: Path, inputs: Inputs, start: int) -> list[Encoded]:
         state = "keeping the committed tables" if report else "no committed tables either"
         print(f"could not re-read {name} (not in {looked_in}): {state}", file=sys.stderr)
         if report is None:
-            report = Report(Path(name).stem, name, status="failed",
+            report = Report(Path(name).stem, name,
                             error=f"{name}: listed in sources.csv, not found in {looked_in} and never extracted")
         else:
             report.findings = [f for f in report.findings if f.check not in SERIES_CHECKS]
-            if report.status != "failed":
-                report.status = "findings" if report.findings else "ok"
         encoded.append(encode(start + len(encoded), report))
     return encoded
 

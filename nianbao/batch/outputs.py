@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-OUTPUT_FILES = ("reports.csv", "values.csv", "checks.csv", "codebook.csv",
+OUTPUT_FILES = ("reports.csv", "values.csv", "checks.csv", "codebook.csv", "check_definitions.csv",
                 "reports.parquet", "values.parquet", "checks.parquet")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100

@@ -58,7 +58,7 @@ def encode(index: int, report: Report) -> Encoded:
             "series": zlib.compress(pickle.dumps(series_values(report), protocol=pickle.HIGHEST_PROTOCOL)),
         }
     except Exception as error:  # one bad cell must not cost the batch its other reports
-        failed = replace(report, status="failed", values=[], findings=[],
+        failed = replace(report, values=[], findings=[],
                          error=f"{report.source_file}: cannot be written ({type(error).__name__}: {error})")
         rows = {"reports": csv_bytes([report_row(failed)]), "values": b"", "checks": b"", "series": b""}
         report = failed
@@ -72,7 +72,7 @@ def extract_job(job: Job) -> Report:
     path = Path(job.path)
     problem = job.problem or file_problem(path)
     if problem:
-        return Report(path.stem, path.name, status="failed", error=f"{path.name}: {problem}")
+        return Report(path.stem, path.name, error=f"{path.name}: {problem}")
     return extract_file(path, job.source)
 
 

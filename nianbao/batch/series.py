@@ -46,7 +46,7 @@ def series_findings(summaries: Sequence[Summary], values_of: Callable[[Summary],
     for series in by_body.values():
         ordered = sorted(series, key=lambda s: s.year)
         meeting = {id(s) for pair in pairwise(ordered) if pair[1].year == pair[0].year + 1 for s in pair}
-        loaded = [Report(s.report_id, s.source_file, body=s.body, year=s.year, status=s.status, values=values_of(s))
+        loaded = [Report(s.report_id, s.source_file, body=s.body, year=s.year, values=values_of(s))
                   for s in series if id(s) in meeting]
         findings.update(check_series(loaded))
     return findings
