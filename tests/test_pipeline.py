@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from nianbao.batch.series import series_findings, series_values
 from nianbao.extract import extract_file
 from nianbao.sources import read_sources
 from nianbao.validate import check_series
-from nianbao.write import CHECK_COLUMNS, REPORT_COLUMNS, VALUE_COLUMNS, read_rows
+from nianbao.write import CHECK_COLUMNS, NUMBER_COLUMNS, REPORT_COLUMNS, VALUE_COLUMNS, read_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -172,11 +173,13 @@ def test_a_second_run_into_the_same_out_waits_for_the_first(tmp_path: Path, out:
     with OutputLock(out.resolve()):
         process = subprocess.Popen([sys.executable, "-m", "nianbao", "extract", str(JIYUAN), "--out", str(out)],
                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(3)
-        assert process.poll() is None, "the second run did not wait for the lock"
-        assert outputs(out) == before
+        ready, _, _ = select.select([process.stderr], [], [], 60)
+        assert ready, "the second run said nothing within a minute"
+        said = process.stderr.readline()
+        assert said == f"{out.resolve()} is being written by nianbao extract (pid {os.getpid()}); waiting for it to finish\n"
+        time.sleep(1)
+        assert process.poll() is None and outputs(out) == before
     _, stderr = process.communicate(timeout=60)
-    assert "is being written by nianbao extract (pid" in stderr and "waiting" in stderr
     assert process.returncode == 0
     assert list(rows(out)) == ["jiyuan-city_2021"]
 
@@ -434,17 +437,18 @@ def test_the_cross_year_checks_over_summaries_equal_those_over_whole_reports() -
 
 
 def test_the_parquet_tables_hold_the_csv_rows_typed(previous: Path) -> None:
+    def text(name: str, cell: object) -> str:
+        if cell is None or cell == "":
+            return ""
+        return f"{float(cell):g}" if name in NUMBER_COLUMNS else str(cell)
+
     for name, columns in (("reports", REPORT_COLUMNS), ("values", VALUE_COLUMNS), ("checks", CHECK_COLUMNS)):
         table = pq.read_table(previous / f"{name}.parquet")
         assert table.column_names == columns
-        as_text = [["" if v is None else str(v) for v in row.values()] for row in table.to_pylist()]
-        expected = [list(row.values()) for row in read_rows(previous / f"{name}.csv")]
-        if name == "values":
-            as_text = [[*row[:5], "" if row[5] == "" else f"{float(row[5]):g}", *row[6:]] for row in as_text]
-            expected = [[*row[:5], "" if row[5] == "" else f"{float(row[5]):g}", *row[6:]] for row in expected]
-        assert as_text == expected
+        assert [{k: text(k, v) for k, v in row.items()} for row in table.to_pylist()] == [
+            {k: text(k, v) for k, v in row.items()} for row in read_rows(previous / f"{name}.csv")]
     values = pq.read_table(previous / "values.parquet")
-    assert str(values.schema.field("value").type) == "double"
+    assert str(values.schema.field("value").type) == str(values.schema.field("number").type) == "double"
     assert str(values.schema.field("item").type) == "dictionary<values=string, indices=int32, ordered=0>"
     assert str(pq.read_table(previous / "reports.parquet").schema.field("year").type) == "int32"
 
