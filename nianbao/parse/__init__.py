@@ -8,8 +8,8 @@ from nianbao.document import Document, Row
 from nianbao.model import Finding, Value
 from nianbao.normalize import squeeze
 from nianbao.parse.applications import parse_applications
-from nianbao.parse.disclosure import parse_disclosure
-from nianbao.parse.labels import TITLE, section_of_heading
+from nianbao.parse.disclosure import missing_rows, parse_disclosure
+from nianbao.parse.labels import find_title, section_of_heading
 from nianbao.parse.narrative import parse_narrative
 from nianbao.parse.review import parse_review
 
@@ -57,9 +57,9 @@ def read_title(document: Document) -> tuple[str, int | None]:
     head = [squeeze(" ".join(row.cells)) for row in document.rows[:6] if not row.tabular]
     candidates.append("".join(head))
     for text in candidates:
-        match = TITLE.search(squeeze(text))
-        if match:
-            return (match["after"] or match["before"]).removeprefix("正文"), int(match["year"])
+        title = find_title(squeeze(text))
+        if title:
+            return title[0].removeprefix("正文"), title[1]
     return "", None
 
 
@@ -84,6 +84,8 @@ def parse_document(document: Document, format_hint: str = "") -> Parsed:
         parsed.format_variant = ONE_ROW_VARIANT
     elif parsed.format == "2019" and applications.other_as_one_row is False:
         parsed.format_variant = THREE_ROW_VARIANT
+    if disclosure.found:
+        disclosure.findings += missing_rows(disclosure, parsed.format)
     for part in (disclosure, applications, review):
         parsed.values += part.values
         parsed.findings += part.findings

@@ -197,7 +197,28 @@ def is_table_caption(text: str) -> bool:
     return label_key(text).startswith("第二十条第")
 
 
-TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?(年度)?报告")
+TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")
+TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)年度?")
+TITLE_SPAN = 120  # a title's body and year stand within this many characters before its 政府信息公开…报告
+
+
+def find_title(text: str) -> tuple[str, int] | None:
+    """Body and year of the first title "<body>2021年<body>政府信息公开工作年度报告" in ``text``.
+
+    The year is looked for only in the short stretch before each 报告 phrase (and after the previous one), so
+    the search is linear in the text, however long a line a converter made.
+    """
+    searched = 0
+    for phrase in TITLE_PHRASE.finditer(text):
+        start = max(searched, phrase.start() - TITLE_SPAN)
+        year = TITLE_YEAR.search(text, start, phrase.start())
+        if year:
+            body = text[year.end(): phrase.start()] or text[start: year.start()]
+            return body, int(year["year"])
+        searched = phrase.end()
+    return None
+
+
 PAGE_NUMBER = re.compile(r"^[-—–一\s第]*\d{1,3}[-—–一\s页]*$|^第\d+页(共\d+页)?$")
 
 # Level and parent of a people's government, from its name alone; departments and offices are left unknown.
@@ -209,6 +230,8 @@ _PROVINCE = re.compile(r"^(?P<own>.+?(?:省|自治区))人民政府$")
 
 def level_of_body(body: str) -> tuple[str, str]:
     """(level, parent) that a people's government's name states, ("", "") when it does not say."""
+    if len(body) > TITLE_SPAN:  # not a name; and the patterns below are quadratic in their input
+        return "", ""
     if match := _COUNTY.match(body):
         return "county", match["parent"] or ""
     if match := _CITY.match(body):
