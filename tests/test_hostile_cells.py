@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.cli import extract
+from nianbao.batch import extract
 from nianbao.extract import extract_file
 from nianbao.model import Report, Value
+from nianbao.write import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -126,11 +127,12 @@ def test_a_400_digit_amount_is_unreadable_and_the_batch_is_written(tmp_path: Pat
     (folder / "jiyuan-city_2021.md").write_text(JIYUAN.replace("4478.1715", "9" * 400), encoding="utf-8")
     (folder / "shanghai-gov-office_2019.html").write_text(SHANGHAI_2019, encoding="utf-8")
     out = tmp_path / "out"
-    reports = {r.report_id: r for r in extract([folder], out)}
+    extract([folder], out)
+    reports = {r.report_id: r for r in read_reports(out)}
     fee = _value(reports["jiyuan-city_2021"], "fees.amount")
     assert fee.value is None and fee.missing == "unreadable" and fee.printed == "9" * 400
     assert "15 digits" in fee.flag
-    with (out / "values.csv").open(encoding="utf-8") as handle:
+    with (out / "values.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["report_id"] for r in rows} == {"jiyuan-city_2021", "shanghai-gov-office_2019"}
     assert next(r for r in rows if r["item"] == "fees.amount")["value"] == ""
