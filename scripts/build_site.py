@@ -262,7 +262,7 @@ def read_figures(figures: Path) -> list[dict]:
 def corpus_summary(reports_csv: Path = REPORTS_CSV) -> str:
     if not reports_csv.exists():
         return ""
-    with reports_csv.open(encoding="utf-8", newline="") as f:
+    with reports_csv.open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if (r.get("status") or "").lower() != "failed"]
     if not rows:
         return ""

@@ -80,7 +80,7 @@ def read_reports(reports_csv: Path = REPORTS_CSV) -> list[dict]:
             f"{reports_csv.relative_to(ROOT)} does not exist: run `make data` first "
             "(briefings are made for the body-years it lists)."
         )
-    with reports_csv.open(encoding="utf-8", newline="") as f:
+    with reports_csv.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     missing = {"report_id", "body", "year"} - set(rows[0] if rows else {"report_id", "body", "year"})
     if missing:
