@@ -38,6 +38,8 @@ def read_table(processed: Path, name: str, columns: list[str] | None = None, cat
         t = pd.read_csv(csv, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8-sig",
                         usecols=columns)
     for col in t.columns:
+        if pd.api.types.is_numeric_dtype(t[col].dtype):
+            continue
         if categorical or isinstance(t[col].dtype, pd.CategoricalDtype):
             t[col] = _category_strings(t[col])
         else:
@@ -61,6 +63,8 @@ def read_labels(name: str) -> pd.DataFrame:
 
 def _numeric(s: pd.Series) -> pd.Series:
     """Numbers of a text column, "" → NaN; a categorical is converted through its categories, not its rows."""
+    if pd.api.types.is_numeric_dtype(s.dtype):  # Parquet keeps numbers as numbers
+        return s.astype(float)
     s = _category_strings(s)
     numbers = pd.to_numeric(pd.Series(s.cat.categories).replace("", np.nan), errors="coerce").to_numpy(float)
     codes = s.cat.codes.to_numpy()
