@@ -112,7 +112,10 @@ def test_every_row_missing_from_table_two_is_a_structure_finding(tmp_path: Path,
 
 
 def test_a_row_missing_from_a_2019_table_two_is_found_by_the_2019_rows(tmp_path: Path) -> None:
-    report = _changed(tmp_path, "shanghai-gov-office_2019.html", SHANGHAI_2019, "政府集中采购", "")
+    """The whole 政府集中采购 row left out, as a converter drops a row (label and numbers)."""
+    start = SHANGHAI_2019.rfind("<tr", 0, SHANGHAI_2019.index("政府集中采购"))
+    row = SHANGHAI_2019[start: SHANGHAI_2019.index("</tr>", start) + len("</tr>")]
+    report = _changed(tmp_path, "shanghai-gov-office_2019.html", SHANGHAI_2019, row, "")
     missing = [f.cells for f in report.findings if f.check == "structure" and f.found == "missing"]
     assert missing == ["disclosure:procurement"]
 

@@ -99,6 +99,10 @@ def test_a_pathological_file_of_1_mb_is_read_in_linear_time(tmp_path: Path, name
     if name.startswith("table_three"):
         granted = {v.applicant: v.value for v in report.values if v.item == "granted"}
         assert granted["total"] == 1 and report.status == "findings"
+    elif name == "one_huge_table_cell.md":  # a label of table 二 is printed: a report whose tables are named broken
+        missing = {f.cells for f in report.findings if f.check == "structure" and f.found == "missing"}
+        assert report.status == "findings" and {"table 三", "table 四"} <= missing
+        assert all(v.value is None for v in report.values if v.item == "licensing.decisions")
     else:
         assert report.status == "failed" and report.error.startswith(f"{name}:")
 

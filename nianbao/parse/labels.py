@@ -186,15 +186,18 @@ def section_of_heading(text: str) -> str | None:
     key = label_key(text)
     if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
         return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
-    for numeral, words in SECTION_HEADINGS.items():
-        if opening[0] == numeral and any(word in key for word in words):
-            return numeral
-    return None
+    if opening[0] not in SECTION_HEADINGS:
+        return None
+    # By its words, whatever its numeral: a conversion may number the sections differently or leave one out.
+    return next((numeral for numeral, words in SECTION_HEADINGS.items() if any(word in key for word in words)), None)
+
+
+TABLE_CAPTION = "第二十条第"
 
 
 def is_table_caption(text: str) -> bool:
     """第二十条第（一）项 and its kin open a block of table 二."""
-    return label_key(text).startswith("第二十条第")
+    return label_key(text).startswith(TABLE_CAPTION)
 
 
 TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")

@@ -37,6 +37,9 @@ def opens_as_page(data: bytes) -> bool:
     return _PAGE_TAG.match(data, position) is not None
 
 
+STRAY_NUL_SHARE = 0.01  # more NUL characters than this is binary data (or UTF-16 without a BOM), not text
+
+
 def decode_text(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030, the superset of GBK and GB2312 that Chinese portals use."""
     for encoding in ("utf-8-sig", "gb18030"):
@@ -44,8 +47,8 @@ def decode_text(path: Path, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
-            return text
+        if text.count("\x00") <= len(text) * STRAY_NUL_SHARE:
+            return text.replace("\x00", "")  # converters write NUL for glyphs without a character (icon fonts)
     raise ReadError(path, "binary data: not text, HTML or PDF")
 
 

@@ -44,6 +44,27 @@ _LOAD_ERRORS = {
 _PDFIUM = threading.Lock()
 
 
+def _plain(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """PDFium's ``function`` (from pypdfium2) typed with plain C types: handles and buffers go in and out as
+    ints, so that no ctypes pointer object is made per call (the hot loops below make tens of thousands)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_HANDLE, _INT = ctypes.c_void_p, ctypes.c_int
+_get_object = _plain(pdfium_c.FPDFPage_GetObject, _HANDLE, _HANDLE, _INT)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _HANDLE)
+_object_matrix_into = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _HANDLE, _HANDLE)
+_count_pieces = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _HANDLE)
+_get_piece = _plain(pdfium_c.FPDFPath_GetPathSegment, _HANDLE, _HANDLE, _INT)
+_piece_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _HANDLE, _HANDLE, _HANDLE)
+_piece_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _HANDLE)
+_piece_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _HANDLE)
+_char_loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, _INT, _HANDLE, _INT, _HANDLE)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix, _INT, _HANDLE, _INT, _HANDLE)
+_char_font_size = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _HANDLE, _INT)
+_char_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, _INT, _HANDLE, _INT)
+
+
 class Char(NamedTuple):
     """A printed character and its box, in points from the page's top-left corner."""
 
@@ -119,26 +140,26 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
             return []
         units = (ctypes.c_ushort * (count + 1))()
         pdfium_c.FPDFText_GetText(handle, 0, count, units)
-        is_generated = pdfium_c.FPDFText_IsGenerated
+        text = ctypes.cast(handle, ctypes.c_void_p).value
         kept = [index for index, unit in enumerate(units[:count])
-                if unit not in _MAYBE_GENERATED or not is_generated(handle, index)]
+                if unit not in _MAYBE_GENERATED or not _char_is_generated(text, index)]
         # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
         boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
-        loose_box, char_matrix, font_size = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix,
-                                             pdfium_c.FPDFText_GetFontSize)
+        box_at, box_size = ctypes.addressof(boxes), ctypes.sizeof(pdfium_c.FS_RECTF)
+        matrix_at, matrix_size = ctypes.addressof(matrices), ctypes.sizeof(pdfium_c.FS_MATRIX)
         for slot, index in enumerate(kept):
-            loose_box(handle, index, boxes[slot])
-            char_matrix(handle, index, matrices[slot])
-        sizes = [font_size(handle, index) for index in kept]
+            _char_loose_box(text, index, box_at + slot * box_size)
+            _char_matrix(text, index, matrix_at + slot * matrix_size)
+        sizes = [_char_font_size(text, index) for index in kept]
         box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
         matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
         chars = []
-        for slot, index in enumerate(kept):
+        for index, left, right, bottom, c, d, e, size in zip(
+                kept, box_values[0::4], box_values[2::4], box_values[3::4],
+                matrix_values[2::6], matrix_values[3::6], matrix_values[4::6], sizes):
             unit = units[index]
             text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
-            left, _, right, bottom = box_values[4 * slot: 4 * slot + 4]
-            _, _, c, d, e, _ = matrix_values[6 * slot: 6 * slot + 6]
-            size = sizes[slot] * hypot(c, d)
+            size *= hypot(c, d)
             if abs(e - left) <= _SAME_POINT:
                 bottom = page_top - bottom
                 chars.append(Char(text, left, bottom - size, right, bottom))
@@ -164,61 +185,63 @@ def _page_top(page: Any) -> float:
 
 def _page_segments(page: Any, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
+    handle = ctypes.cast(page, ctypes.c_void_p).value
+    items = [_get_object(handle, index) for index in range(pdfium_c.FPDFPage_CountObjects(page))]
+    kinds = [_object_type(item) for item in items]
+    paths = [(item, _IDENTITY) for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
+    for form in (item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_FORM):
+        paths += _form_paths(form, _IDENTITY)
+    return _path_segments(paths, page_top)
+
+
+def _form_paths(form: int, outer: Matrix) -> list[tuple[int, Matrix]]:
+    """The path objects inside a form XObject (which may nest further forms), with the form's matrix."""
+    inner = _compose(_object_matrix(form), outer)
+    paths = []
+    count, get = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _HANDLE), _plain(
+        pdfium_c.FPDFFormObj_GetObject, _HANDLE, _HANDLE, ctypes.c_ulong)
+    for index in range(count(form)):
+        item = get(form, index)
+        kind = _object_type(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append((item, inner))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            paths += _form_paths(item, inner)
+    return paths
+
+
+def _path_segments(paths: list[tuple[int, Matrix]], page_top: float) -> list[Segment]:
+    """The straight pieces of path objects (a Bézier's control points count as its corners)."""
+    move = pdfium_c.FPDF_SEGMENT_MOVETO
+    point = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(point)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
     segments: list[Segment] = []
-    handle = page
-    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-    for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
-        item = get_object(handle, index)
-        kind = get_type(item)
-        if kind == path:
-            _path_segments(item, _IDENTITY, page_top, segments)
-        elif kind == form:
-            _form_segments(item, _IDENTITY, page_top, segments)
+    for path, outer in paths:
+        matrix = _object_matrix(path)
+        a, b, c, d, e, f = matrix if outer is _IDENTITY else _compose(matrix, outer)
+        pieces = [_get_piece(path, index) for index in range(_count_pieces(path))]
+        # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
+        starts_subpath = [True] + [_piece_type(piece) == move for piece in pieces[1:]] + [True]
+        start = previous = None
+        for index, piece in enumerate(pieces):
+            _piece_point(piece, x_at, y_at)
+            px, py = point
+            here = (a * px + c * py + e, page_top - (b * px + d * py + f))
+            if starts_subpath[index]:
+                start = here
+            elif previous is not None:
+                segments.append((*previous, *here))
+            previous = here
+            if starts_subpath[index + 1] and start != here and _piece_closes(piece):
+                segments.append((*here, *start))
     return segments
 
 
-def _form_segments(form: object, outer: Matrix, page_top: float, segments: list[Segment]) -> None:
-    """The segments of the paths inside a form XObject, which may nest further forms."""
-    inner = _compose(_object_matrix(form), outer)
-    for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
-        item = pdfium_c.FPDFFormObj_GetObject(form, index)
-        kind = pdfium_c.FPDFPageObj_GetType(item)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            _path_segments(item, inner, page_top, segments)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            _form_segments(item, inner, page_top, segments)
-
-
-def _path_segments(path: object, outer: Matrix, page_top: float, segments: list[Segment]) -> None:
-    """Append the straight pieces of one path object (a Bézier's control points count as its corners)."""
-    a, b, c, d, e, f = _compose(_object_matrix(path), outer)
-    count = pdfium_c.FPDFPath_CountSegments(path)
-    get_segment, get_point, get_type = (pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint,
-                                        pdfium_c.FPDFPathSegment_GetType)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    pieces = [get_segment(path, index) for index in range(count)]
-    # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
-    starts_subpath = [True] + [get_type(piece) == pdfium_c.FPDF_SEGMENT_MOVETO for piece in pieces[1:]] + [True]
-    start = previous = None
-    for index, piece in enumerate(pieces):
-        get_point(piece, x_ref, y_ref)
-        px, py = x.value, y.value
-        point = (a * px + c * py + e, page_top - (b * px + d * py + f))
-        if starts_subpath[index]:
-            start = point
-        elif previous is not None:
-            segments.append((*previous, *point))
-        previous = point
-        if starts_subpath[index + 1] and start != point and pdfium_c.FPDFPathSegment_GetClose(piece):
-            segments.append((*point, *start))
-
-
-def _object_matrix(item: object) -> Matrix:
-    matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(item, matrix)
-    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+def _object_matrix(item: int) -> Matrix:
+    matrix = (ctypes.c_float * 6)()
+    _object_matrix_into(item, ctypes.addressof(matrix))
+    return tuple(matrix)
 
 
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -242,8 +265,9 @@ class _Centres:
     @classmethod
     def of(cls, chars: list[Char]) -> _Centres:
         points = [((char.x0 + char.x1) / 2, (char.top + char.bottom) / 2) for char in chars]
-        by_y = sorted(range(len(points)), key=lambda index: points[index][1])
-        return cls(points, by_y, [points[index][1] for index in by_y])
+        ys = [point[1] for point in points]
+        by_y = sorted(range(len(points)), key=ys.__getitem__)
+        return cls(points, by_y, [ys[index] for index in by_y])
 
     def between(self, top: float, bottom: float) -> list[int]:
         """The indexes of the chars whose centre lies from ``top`` to ``bottom``."""
@@ -374,16 +398,18 @@ def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
     if len(chars) == 1:
         char = chars[0]
         return [] if char.text.isspace() else [(char.top, [char.text])]
-    by_top = sorted([(char.top, index) for index, char in enumerate(chars)])
+    tops = [char.top for char in chars]
+    lefts = [char.x0 for char in chars]
+    by_top = sorted(range(len(chars)), key=tops.__getitem__)  # stable: ties stay in drawing order
     lines: list[tuple[float, list[str]]] = []
     start = 0
     for end in range(1, len(by_top) + 1):
-        if end < len(by_top) and by_top[end][0] <= by_top[end - 1][0] + _Y_TOLERANCE:
+        if end < len(by_top) and tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE:
             continue
         words: list[str] = []
         word = ""
         top = last = None
-        for _, index in sorted([(chars[index].x0, index) for _, index in by_top[start:end]]):
+        for index in sorted(sorted(by_top[start:end]), key=lefts.__getitem__):
             char = chars[index]
             if char.text.isspace():
                 if word:

@@ -9,7 +9,7 @@ a corner into tables. Coordinates are PDF points from the top-left corner of the
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
@@ -102,11 +102,14 @@ def _chain(pieces: list[tuple[float, float, float]], tolerance: float) -> list[l
 
 def _crossings(v_edges: list[Edge], h_edges: list[Edge]) -> dict[Point, tuple[set[int], set[int]]]:
     """Each point where a vertical and a horizontal edge cross, with the ids of the edges through it."""
+    order = sorted(range(len(h_edges)), key=lambda h_id: h_edges[h_id].position)
+    positions = [h_edges[h_id].position for h_id in order]
     crossings: dict[Point, tuple[set[int], set[int]]] = {}
     for v_id, v in enumerate(v_edges):
-        for h_id, h in enumerate(h_edges):
-            if (v.start <= h.position + _CROSSING and v.end >= h.position - _CROSSING
-                    and h.start - _CROSSING <= v.position <= h.end + _CROSSING):
+        # only the horizontal edges whose line lies within reach of the vertical edge's span
+        for h_id in order[bisect_left(positions, v.start - _CROSSING):bisect_right(positions, v.end + _CROSSING)]:
+            h = h_edges[h_id]
+            if h.start - _CROSSING <= v.position <= h.end + _CROSSING:
                 through = crossings.setdefault((v.position, h.position), (set(), set()))
                 through[0].add(v_id)
                 through[1].add(h_id)
@@ -135,15 +138,19 @@ def _cells(crossings: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]:
 def _smallest_cell(crossings: dict[Point, tuple[set[int], set[int]]], x: float, y: float, vertical: set[int],
                    horizontal: set[int], ys: list[float], xs: list[float]) -> BBox | None:
     """The first rectangle (nearest bottom, then nearest right) from crossing (x, y) with all four sides drawn."""
-    rights = [x1 for x1 in xs if not horizontal.isdisjoint(crossings[(x1, y)][1])]
+    linked_right: dict[float, bool] = {}  # x1 -> whether a horizontal edge joins (x, y) to (x1, y)
     for y1 in ys:
         left_side = crossings[(x, y1)]
         if vertical.isdisjoint(left_side[0]):
             continue
-        for x1 in rights:
+        for x1 in xs:
+            top_right = crossings[(x1, y)]
+            if x1 not in linked_right:
+                linked_right[x1] = not horizontal.isdisjoint(top_right[1])
+            if not linked_right[x1]:
+                continue
             corner = crossings.get((x1, y1))
-            if (corner is not None and not corner[0].isdisjoint(crossings[(x1, y)][0])
-                    and not corner[1].isdisjoint(left_side[1])):
+            if corner is not None and not corner[0].isdisjoint(top_right[0]) and not corner[1].isdisjoint(left_side[1]):
                 return (x, y, x1, y1)
     return None
 
