@@ -34,7 +34,7 @@ NUMBER_COLUMNS = {"value", "number", "confidence"}
 INTEGER_COLUMNS = {"year"}
 CODE_COLUMNS = {"section", "item", "applicant", "unit", "missing", "flag", "derived", "check", "severity",
                 "format", "format_variant", "level", "parent", "body", "status"}
-PARQUET_BLOCK_BYTES = 8 << 20  # CSV read per row group: bounds memory, fixes the row groups (same bytes)
+PARQUET_BLOCK_BYTES = 8 << 20  # CSV rows per Parquet row group: bounds memory, fixes the row groups (same bytes)
 
 
 def report_row(report: Report) -> tuple[object, ...]:
@@ -79,28 +79,55 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[Sequence[object]]) 
         handle.write(csv_bytes(rows))
 
 
-def write_parquet(csv_path: Path, parquet_path: Path, columns: list[str]) -> None:
-    """The rows of a CSV file written by this module, as Parquet: numbers typed, codes as dictionaries.
+class TableWriter:
+    """One table's CSV and Parquet files, fed in order with blocks of CSV rows (``csv_bytes``, whole rows).
 
-    The CSV is read in fixed blocks, so memory stays bounded at any size and the row groups (and bytes) are the
-    same on every run.
+    The Parquet rows are parsed back from the same bytes, a bounded buffer at a time (one row group each), so the
+    two files hold the same rows, memory stays flat at any size, and the row groups (and bytes) are the same on
+    every run. (Arrow's streaming CSV reader over the finished file reads far ahead: hundreds of MB.)
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
-    schema = pa.schema([(name, _arrow_type(pa, name, columns)) for name in columns])
-    reader = pacsv.open_csv(
-        csv_path,
-        read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=PARQUET_BLOCK_BYTES,
-                                       use_threads=False),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in columns},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
-    with pq.ParquetWriter(parquet_path, schema, compression="zstd") as writer:
-        for batch in reader:
-            writer.write_batch(pa.record_batch([_typed(pa, batch.column(name), schema.field(name).type)
-                                                for name in columns], schema=schema))
+    def __init__(self, folder: Path, name: str, columns: list[str]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.columns = columns
+        self.schema = pa.schema([(column, _arrow_type(pa, column, columns)) for column in columns])
+        self.csv = (folder / f"{name}.csv").open("wb")
+        self.csv.write(csv_header(columns))
+        self.parquet = pq.ParquetWriter(folder / f"{name}.parquet", self.schema, compression="zstd")
+        self.pending: list[bytes] = []
+        self.size = 0
+
+    def write(self, block: bytes) -> None:
+        self.csv.write(block)
+        if block:
+            self.pending.append(block)
+            self.size += len(block)
+        if self.size >= PARQUET_BLOCK_BYTES:
+            self._flush()
+
+    def close(self) -> None:
+        self._flush()
+        self.csv.close()
+        self.parquet.close()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        if not self.pending:
+            return
+        data, self.pending, self.size = b"".join(self.pending), [], 0
+        text = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=self.columns, use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in self.columns},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        columns = [_typed(pa, text.column(name).combine_chunks(), self.schema.field(name).type)
+                   for name in self.columns]
+        self.parquet.write_table(pa.table(columns, schema=self.schema), row_group_size=len(text))
 
 
 def _arrow_type(pa, name: str, columns: list[str]):  # noqa: ANN001, ANN202 (pyarrow is imported lazily)

@@ -30,8 +30,8 @@ from nianbao.batch.series import SERIES_CHECKS, series_findings
 from nianbao.batch.workers import run_dask, run_here, run_local
 from nianbao.model import Report
 from nianbao.sources import SourcesError
-from nianbao.write import (CHECK_DEFINITION_COLUMNS, CODEBOOK_COLUMNS, REPORT_COLUMNS, TABLES, check_definition_rows,
-                           check_row, codebook_rows, csv_bytes, csv_header, read_reports, write_csv, write_parquet)
+from nianbao.write import (CHECK_DEFINITION_COLUMNS, CODEBOOK_COLUMNS, REPORT_COLUMNS, TABLES, TableWriter,
+                           check_definition_rows, check_row, codebook_rows, csv_bytes, read_reports, write_csv)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOT_WRITTEN = 0, 1, 2
 SHOWN_FAILURES = 20
@@ -79,8 +79,6 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
             result = _write_tables(staging.path, entries, store)
         finally:
             store.close()
-        for name in ("reports", "values", "checks"):
-            write_parquet(staging.path / f"{name}.csv", staging.path / f"{name}.parquet", TABLES[name])
         write_csv(staging.path / "codebook.csv", CODEBOOK_COLUMNS, codebook_rows())
         write_csv(staging.path / "check_definitions.csv", CHECK_DEFINITION_COLUMNS, check_definition_rows())
         staging.commit()
@@ -131,10 +129,8 @@ def _write_tables(folder: Path, entries: list[Entry], store: PartStore) -> Batch
         kept.setdefault(entry.report_id, entry)
     series = series_findings(sorted(kept.values(), key=lambda e: e.index), store.series)
     result = BatchResult(folder)
-    handles = {name: (folder / f"{name}.csv").open("wb") for name in TABLES}
+    writers = {name: TableWriter(folder, name, columns) for name, columns in TABLES.items()}
     try:
-        for name, columns in TABLES.items():
-            handles[name].write(csv_header(columns))
         for entry in entries:
             row, status = store.read("reports", entry), entry.status
             if kept[entry.report_id] is not entry:
@@ -146,16 +142,16 @@ def _write_tables(folder: Path, entries: list[Entry], store: PartStore) -> Batch
                 if findings and status == "ok":
                     status = "findings"
                     row = csv_bytes([_replaced(row, status=status)])
-                handles["values"].write(store.read("values", entry))
-                handles["checks"].write(store.read("checks", entry))
-                handles["checks"].write(csv_bytes(check_row(entry.report_id, f) for f in findings))
-            handles["reports"].write(row)
+                writers["values"].write(store.read("values", entry))
+                writers["checks"].write(store.read("checks", entry)
+                                        + csv_bytes(check_row(entry.report_id, f) for f in findings))
+            writers["reports"].write(row)
             result.statuses[status] += 1
             if status == "failed" and len(result.failures) < SHOWN_FAILURES:
                 result.failures.append(error)
     finally:
-        for handle in handles.values():
-            handle.close()
+        for writer in writers.values():
+            writer.close()
     return result
 
 
