@@ -53,6 +53,8 @@ def _plain(function: Any, restype: Any, *argtypes: Any) -> Any:
 _HANDLE, _INT = ctypes.c_void_p, ctypes.c_int
 _get_object = _plain(pdfium_c.FPDFPage_GetObject, _HANDLE, _HANDLE, _INT)
 _object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _HANDLE)
+_count_form_objects = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _HANDLE)
+_get_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, _HANDLE, _HANDLE, ctypes.c_ulong)
 _object_matrix_into = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _HANDLE, _HANDLE)
 _count_pieces = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _HANDLE)
 _get_piece = _plain(pdfium_c.FPDFPath_GetPathSegment, _HANDLE, _HANDLE, _INT)
@@ -198,10 +200,8 @@ def _form_paths(form: int, outer: Matrix) -> list[tuple[int, Matrix]]:
     """The path objects inside a form XObject (which may nest further forms), with the form's matrix."""
     inner = _compose(_object_matrix(form), outer)
     paths = []
-    count, get = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _HANDLE), _plain(
-        pdfium_c.FPDFFormObj_GetObject, _HANDLE, _HANDLE, ctypes.c_ulong)
-    for index in range(count(form)):
-        item = get(form, index)
+    for index in range(_count_form_objects(form)):
+        item = _get_form_object(form, index)
         kind = _object_type(item)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths.append((item, inner))
