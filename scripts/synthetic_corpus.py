@@ -86,7 +86,7 @@ def report_cells(rng: random.Random, real: dict, scale: float, carried_over: dic
                       ("applications", "received", applicant): received})
     for item in {code for section, code, _ in cells if section == "applications"}:
         cells[("applications", item, "total")] = sum(cells[("applications", item, a)] for a in APPLICANT_COLUMNS)
-    for block in ("review", "litigation_direct", "litigation_after_review"):
+    for block in codebook.review_blocks():
         parts = [_count(rng, real[("review_litigation", f"{block}.{p}", "")], scale)
                  for p in ("upheld", "corrected", "other", "pending")]
         for part, n in zip(("upheld", "corrected", "other", "pending"), parts):

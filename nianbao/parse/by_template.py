@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nianbao import codebook
 from nianbao.document import Row
 from nianbao.parse.applications import expected_codes
 from nianbao.parse.arrange import place
@@ -18,7 +19,8 @@ from nianbao.parse.stream import Token, find_tables, table_labels, tokenize
 from nianbao.parse.table import Table
 from nianbao.parse.template import application_rows, disclosure_rows, review_rows
 
-THREE_ROW_CODES = {"other.no_correction", "other.unpaid_fee"}  # rows printed only when （六） has three rows
+# Rows printed only when （六） has three rows; its third row, "3.其他", reads like the single （六） row, so it tells nothing.
+THREE_ROW_CODES = set(codebook.aligned_rows("other")[:-1])
 
 
 def _application_row(text: str) -> str | None:
