@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from nianbao.extract import COMPANION_SUFFIX, extract_file
 from nianbao.model import Report
+from nianbao.readers.scan import page_files
 from nianbao.sources import SOURCES_FILE, Source, read_sources
 from nianbao.template import write_template
 from nianbao.validate import check_series
@@ -29,7 +30,9 @@ def collect(paths: list[Path], corpus: Path | None) -> tuple[list[tuple[Path, So
     jobs: list[tuple[Path, Source | None]] = []
     unavailable: dict[str, Path] = {}
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and page_files(path):  # a folder of page images only: one scanned report
+            jobs.append((path, read_sources(path.parent).get(path.name)))
+        elif path.is_dir():
             sources = read_sources(path)
             for file in sorted(p for p in path.iterdir() if p.is_file()):
                 if file.name in SKIPPED_NAMES or file.name.startswith(".") or file.name.endswith(COMPANION_SUFFIX):

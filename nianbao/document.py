@@ -16,6 +16,20 @@ class ReadError(Exception):
 
 
 @dataclass(frozen=True)
+class ScannedCell:
+    """Where an OCR'd cell is on its page image, and how sure the OCR was of its text.
+
+    ``box`` is (x0, y0, x1, y1) in pixels of the page as read (scaled to A4 width at 200 dpi, deskewed).
+    ``confidence`` is the lowest OCR confidence (0–1) of the cell's words, None for a cell with no text.
+    """
+
+    confidence: float | None
+    box: tuple[int, int, int, int]
+    crosses_ruling: bool = False  # a word ran over a ruling: two cells may have been read as one
+    unread: bool = False  # ink in the cell, but the OCR read no text
+
+
+@dataclass(frozen=True)
 class Row:
     """One line of a report.
 
@@ -23,12 +37,14 @@ class Row:
     text is a row of one cell. ``tabular`` is True when the cells come from a table structure (a markdown pipe
     row, an HTML ``<tr>``, a PDF table row), so that their count can be trusted; False for running text, where
     the parser splits label and numbers itself. ``where`` locates the row in the file for a reader of the
-    output ("line 57", "page 3, table 1, row 5").
+    output ("line 57", "page 3, table 1, row 5"). ``scan`` holds, for a row read by OCR from a page image,
+    one ScannedCell per cell; it is empty for every other row.
     """
 
     cells: tuple[str, ...]
     where: str
     tabular: bool = False
+    scan: tuple[ScannedCell, ...] = ()
 
     @property
     def text(self) -> str:
@@ -43,3 +59,4 @@ class Document:
     kind: str  # "text", "html", "pdf"
     rows: list[Row] = field(default_factory=list)
     title: str = ""  # the title the file format carries (HTML <title>, PDF metadata), if any
+    ocr_pages: tuple[int, ...] = ()  # the pages read by OCR from an image, for lack of a text layer

@@ -13,7 +13,9 @@ from nianbao.parse.applications import expected_codes
 from nianbao.parse.labels import level_of_body
 from nianbao.parse.table import make_value
 from nianbao.readers import read
+from nianbao.readers.scan import page_files
 from nianbao.readers.transcribed import TranscribedCell
+from nianbao.scanned import attach_scan, scan_findings
 from nianbao.sources import Source
 from nianbao.validate import check_report
 
@@ -29,8 +31,7 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
     """Extract one report; any error reading it becomes status "failed" with the reason."""
     report = Report(report_id=path.stem, source_file=path.name)
     try:
-        data = path.read_bytes()
-        report.sha256 = hashlib.sha256(data).hexdigest()
+        report.sha256 = _sha256(path)
         _extract(path, source, report)
     except ReadError as error:
         report.status, report.error = "failed", str(error)
@@ -48,6 +49,14 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
     if report.status != "failed":
         report.status = "findings" if report.findings else "ok"
     return report
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256; for a folder of page images, that of its pages in page order."""
+    digest = hashlib.sha256()
+    for file in page_files(path) if path.is_dir() else [path]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 COMPANION_SUFFIX = ".narrative.csv"
@@ -72,9 +81,12 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
     else:
         parsed = parse_document(content, format_hint)
         if parsed.tables_found == 0:
+            how = " in the text the OCR read from the scanned pages" if content.ocr_pages else ""
             raise ReadError(path, "not an annual report: none of tables 二, 三, 四 (主动公开, 收到和处理申请, "
-                                  "行政复议/行政诉讼) was found")
+                                  f"行政复议/行政诉讼) was found{how}")
         report.values, report.findings = parsed.values, parsed.findings
+        if content.ocr_pages:
+            attach_scan(report.values, content.rows)
         report.format, report.format_variant = parsed.format, parsed.format_variant
         report.body, report.year = parsed.title_body, parsed.title_year
         report.level, report.parent = level_of_body(parsed.title_body)
@@ -93,6 +105,7 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         report.format = report.format or source.format
     report.values.sort(key=value_order)
     report.findings += check_report(report)
+    report.findings += scan_findings(report)
 
 
 def _check_metadata(path: Path, source: Source | None, body: str, year: int | None) -> list[Finding]:

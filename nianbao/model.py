@@ -18,6 +18,7 @@ class Value:
     missing: str = ""  # why there is no number: blank, slash, dash, none, unreadable, ambiguous
     flag: str = ""  # how the cell was read when not straightforward, or why it is uncertain
     source: str = ""
+    confidence: float | None = None  # OCR confidence (0–1) of a cell read from a scan; None otherwise
 
 
 @dataclass

@@ -12,7 +12,8 @@ from nianbao.model import Finding, Report, Value
 
 REPORT_COLUMNS = ["report_id", "source_file", "sha256", "body", "year", "format", "format_variant", "level",
                   "parent", "status", "error"]
-VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag", "source"]
+VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag", "source",
+                 "confidence"]
 CHECK_COLUMNS = ["report_id", "check", "severity", "cells", "expected", "found", "message_zh", "message_en"]
 CODEBOOK_COLUMNS = ["section", "code", "label_zh", "label_en", "formats", "unit", "kind"]
 
@@ -26,7 +27,8 @@ def _write(path: Path, columns: list[str], rows: Iterable[Sequence[object]]) -> 
 
 def value_row(report_id: str, value: Value) -> tuple[object, ...]:
     return (report_id, value.section, value.item, value.applicant, value.printed, format_value(value.value),
-            value.unit, value.missing, value.flag, value.source)
+            value.unit, value.missing, value.flag, value.source,
+            "" if value.confidence is None else f"{value.confidence:.3f}")
 
 
 def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
@@ -65,7 +67,8 @@ def read_committed(out: Path, report_ids: set[str]) -> list[Report]:
     for row in rows("values.csv"):
         reports[row["report_id"]].values.append(Value(
             row["section"], row["item"], row["applicant"], row["printed"],
-            float(row["value"]) if row["value"] else None, row["unit"], row["missing"], row["flag"], row["source"]))
+            float(row["value"]) if row["value"] else None, row["unit"], row["missing"], row["flag"], row["source"],
+            float(row["confidence"]) if row.get("confidence") else None))
     for row in rows("checks.csv"):
         if row["check"] not in ("I4", "I5"):  # recomputed across the whole batch
             reports[row["report_id"]].findings.append(Finding(*(row[name] for name in CHECK_COLUMNS[1:])))

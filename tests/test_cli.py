@@ -33,7 +33,7 @@ def test_the_command_writes_four_files(tmp_path: Path) -> None:
     with (tmp_path / "values.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag",
-                      "source"]
+                      "source", "confidence"]
 
 
 def test_same_input_gives_byte_identical_output_with_one_or_two_jobs(tmp_path: Path) -> None:

@@ -19,13 +19,13 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+from nianbao.readers.scan import scan_pdf_pages
 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]
 Slot = tuple[int, int]  # (row, column) of a table
 
 _EDGE_TOLERANCE = 1.0  # points; a cell this close to the table's sides spans the whole width
-_NO_TEXT_LAYER = "no text layer — scanned PDF? OCR is not supported; transcribe the tables into a CSV (see README)"
 
 
 def read_pdf(path: Path) -> Document:
@@ -38,16 +38,14 @@ def read_pdf(path: Path) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
             title = _title(pdf.doc.info)
-            rows: list[Row] = []
-            has_text = False
-            for number, page in enumerate(pdf.pages, start=1):
-                has_text = has_text or bool(page.chars)
-                rows.extend(_page_rows(page, number))
+            pages = [_page_rows(page, number) if page.chars else None
+                     for number, page in enumerate(pdf.pages, start=1)]
     except (PdfminerException, MalformedPDFException, PDFException, PSException) as error:
         raise ReadError(path, f"not a readable PDF: {_describe(error)}") from error
-    if not has_text:
-        raise ReadError(path, _NO_TEXT_LAYER)
-    return Document(path=path, kind="pdf", rows=rows, title=title)
+    # A page without a text layer is a scan: it is read by OCR, each page from its best source.
+    scanned = scan_pdf_pages(path, [n for n, rows in enumerate(pages, start=1) if rows is None])
+    rows = [row for n, page_rows in enumerate(pages, start=1) for row in (scanned[n] if page_rows is None else page_rows)]
+    return Document(path=path, kind="pdf", rows=rows, title=title, ocr_pages=tuple(scanned))
 
 
 def _describe(error: Exception) -> str:
