@@ -8,7 +8,7 @@ comes out with the same cells as the PDF reader gives for the same table with a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -27,27 +27,30 @@ _BAND = 4  # pixels either side of a ruling's centre line
 _MIN_TABLE = (300, 80)  # width, height of the smallest table
 _INK_MARGIN = 8  # pixels kept clear of the rulings when looking for ink in an empty cell
 _MIN_INK = 40  # pixels of ink that make a cell not blank
-_NUMERIC = re.compile(r"^[\d.,%]+$")
+_NUMERIC = re.compile(r"^[\d.,%][\d.,%\s]*$")
 
 
 @dataclass(frozen=True)
 class Grid:
-    """A ruled table: the rulings' positions, and which slots are one (merged) cell."""
+    """A ruled table: the rulings' positions, which pieces of them are drawn, and the cells they make.
+
+    ``below[r, c]``: the ruling under row r is drawn across column c; ``right[r, c]``: the ruling right of
+    column c is drawn down row r. ``anchor`` maps every slot to the top-left slot of its (merged) cell.
+    """
 
     xs: tuple[int, ...]  # vertical rulings, left to right
     ys: tuple[int, ...]  # horizontal rulings, top to bottom
-    anchor: dict[Slot, Slot]  # every slot → the top-left slot of the cell it belongs to
+    below: np.ndarray
+    right: np.ndarray
+    anchor: dict[Slot, Slot] = field(default_factory=dict)
 
-    @property
-    def box(self) -> Box:
-        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
-
-    def slot_at(self, x: float, y: float) -> Slot | None:
+    def raw_slot(self, x: float, y: float) -> Slot | None:
+        """The grid slot under a point, merges aside; None outside the table."""
         if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
             return None
         row = int(np.searchsorted(self.ys, y, side="right")) - 1
         column = int(np.searchsorted(self.xs, x, side="right")) - 1
-        return self.anchor[(min(row, len(self.ys) - 2), min(column, len(self.xs) - 2))]
+        return min(row, len(self.ys) - 2), min(column, len(self.xs) - 2)
 
     def cell_box(self, anchor: Slot) -> Box:
         slots = [slot for slot, a in self.anchor.items() if a == anchor]
@@ -110,7 +113,24 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, left: int, top: int) -> 
     ys, xs = sorted(ys), sorted(xs)
     if len(ys) < 2 or len(xs) < 2:
         return None
-    parent: dict[Slot, Slot] = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
+    rows, columns = len(ys) - 1, len(xs) - 1
+    below = np.array([[_covered(horizontal[max(ys[r + 1] - _BAND, 0): ys[r + 1] + _BAND + 1, xs[c]: xs[c + 1]]) >= 0.5
+                       for c in range(columns)] for r in range(rows - 1)], dtype=bool).reshape(rows - 1, columns)
+    right = np.array([[_covered(vertical[ys[r]: ys[r + 1], max(xs[c + 1] - _BAND, 0): xs[c + 1] + _BAND + 1].T) >= 0.5
+                       for c in range(columns - 1)] for r in range(rows)], dtype=bool).reshape(rows, columns - 1)
+    return Grid(tuple(x + left for x in xs), tuple(y + top for y in ys), below, right)
+
+
+def merge_cells(grid: Grid, numeric: set[int]) -> Grid:
+    """The grid with its merged cells: slots with no ruling drawn between them are one cell.
+
+    Between two number columns, a ruling missing in one row where it is drawn around it is a break the
+    scan made (see ``_restore``), not a merged cell: two numbers read as one would go wrong silently.
+    """
+    rows, columns = len(grid.ys) - 1, len(grid.xs) - 1
+    between_numbers = np.array([c in numeric and c + 1 in numeric for c in range(columns - 1)], dtype=bool)
+    right = grid.right | (_restore(grid.right.T).T & between_numbers[np.newaxis, :])
+    parent: dict[Slot, Slot] = {(r, c): (r, c) for r in range(rows) for c in range(columns)}
 
     def find(slot: Slot) -> Slot:
         while parent[slot] != slot:
@@ -123,18 +143,27 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, left: int, top: int) -> 
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for r in range(len(ys) - 1):
-        for c in range(len(xs) - 1):
-            if r + 1 < len(ys) - 1:  # the ruling under this slot
-                band = horizontal[max(ys[r + 1] - _BAND, 0): ys[r + 1] + _BAND + 1, xs[c]: xs[c + 1]]
-                if _covered(band) < 0.5:
-                    union((r, c), (r + 1, c))
-            if c + 1 < len(xs) - 1:  # the ruling right of this slot
-                band = vertical[ys[r]: ys[r + 1], max(xs[c + 1] - _BAND, 0): xs[c + 1] + _BAND + 1]
-                if _covered(band.T) < 0.5:
-                    union((r, c), (r, c + 1))
-    anchor = {slot: find(slot) for slot in parent}
-    return Grid(tuple(x + left for x in xs), tuple(y + top for y in ys), anchor)
+    for r in range(rows):
+        for c in range(columns):
+            if r + 1 < rows and not grid.below[r, c]:
+                union((r, c), (r + 1, c))
+            if c + 1 < columns and not right[r, c]:
+                union((r, c), (r, c + 1))
+    return replace(grid, right=right, anchor={slot: find(slot) for slot in parent})
+
+
+def _restore(rulings: np.ndarray) -> np.ndarray:
+    """Rulings lost to the scan, put back, so that two cells are not read as one and mix their numbers.
+
+    ``rulings[i, j]`` says whether the j-th piece of the i-th ruling (between two crossing rulings) is drawn.
+    A piece is a break the scanner made when the same ruling is drawn on both sides of it, or on one side
+    while the parallel rulings next to it are drawn at the same place. A real merged cell leaves a run of
+    pieces out, with its neighbours.
+    """
+    drawn = np.pad(rulings, 1, constant_values=False)
+    before, after = drawn[1:-1, :-2], drawn[1:-1, 2:]
+    beside = drawn[:-2, 1:-1] & drawn[2:, 1:-1]
+    return rulings | (before & after) | ((before | after) & beside)
 
 
 def _join(words: list[Word]) -> str:
@@ -181,21 +210,30 @@ def page_rows(words: list[Word], grids: list[Grid], ink: np.ndarray, page: int) 
     """The rows of a page: each table's rows (cells by ruling) and the text lines, top to bottom."""
     lines: list[_Line] = []
     loose: list[Word] = []
-    in_cells: dict[int, dict[Slot, list[Word]]] = {index: {} for index in range(len(grids))}
-    crossing: dict[int, set[Slot]] = {index: set() for index in range(len(grids))}
+    placed: list[list[tuple[Slot, Word]]] = [[] for _ in grids]
     for word in words:
         for index, grid in enumerate(grids):
-            slot = grid.slot_at(*word.center)
+            slot = grid.raw_slot(*word.center)
             if slot is not None:
-                in_cells[index].setdefault(slot, []).append(word)
-                if _crosses(grid, slot, word):
-                    crossing[index].add(slot)
+                placed[index].append((slot, word))
                 break
         else:
             loose.append(word)
+    numeric = [_numeric_columns(words_placed) for words_placed in placed]
+    merged = [merge_cells(grid, numeric[index]) for index, grid in enumerate(grids)]
+    in_cells: dict[int, dict[Slot, list[Word]]] = {index: {} for index in range(len(grids))}
+    crossing: dict[int, set[Slot]] = {index: set() for index in range(len(grids))}
+    for index, grid in enumerate(merged):
+        for slot, word in placed[index]:
+            anchor = grid.anchor[slot]
+            in_cells[index].setdefault(anchor, []).append(word)
+            if _crosses(grid, anchor, word):
+                crossing[index].add(anchor)
+    grids = merged
     table_number = 0
     for index, grid in enumerate(grids):
-        table_lines = _table_lines(grid, in_cells[index], crossing[index], ink, page, table_number + 1)
+        table_lines = _table_lines(grid, in_cells[index], crossing[index], numeric[index], ink, page,
+                                   table_number + 1)
         if table_lines:
             table_number += 1
             lines += table_lines
@@ -219,20 +257,25 @@ def _crosses(grid: Grid, anchor: Slot, word: Word) -> bool:
     return word.box[0] < x0 - tolerance or word.box[2] > x1 + tolerance
 
 
-def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot], ink: np.ndarray, page: int,
-                 table: int) -> list[_Line]:
+def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot], numeric: set[int],
+                 ink: np.ndarray, page: int, table: int) -> list[_Line]:
     """The tabular rows of one ruled table; a row that is one cell across the table is a line of text."""
     rows, columns = len(grid.ys) - 1, len(grid.xs) - 1
-    numeric = _numeric_columns(cells, columns)
     lines: list[_Line] = []
     for r in range(rows):
+        # Only in a row of numbers is ink without text a cell the OCR missed; in a header it is a label's.
+        numbers_row = any(_NUMERIC.match(word.text) for (row, _), words in cells.items() if row == r
+                          for word in words)
         texts: list[str] = []
         scanned: list[ScannedCell] = []
         for c in range(columns):
             anchor = grid.anchor[(r, c)]
             if anchor != (r, c):
+                # Merged with the cell above: printed there, unless there is ink here (a lost ruling).
+                slot = (grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1])
+                unread = numbers_row and anchor[0] != r and c in numeric and _has_ink(ink, slot)
                 texts.append("")
-                scanned.append(ScannedCell(None, grid.cell_box(anchor)))
+                scanned.append(ScannedCell(0.0, slot, unread=True) if unread else ScannedCell(None, grid.cell_box(anchor)))
                 continue
             box = grid.cell_box(anchor)
             words = cells.get(anchor, [])
@@ -240,13 +283,13 @@ def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot],
                 confidence = min(word.confidence for word in words)
                 texts.append(_join(words))
                 scanned.append(ScannedCell(confidence, box, crosses_ruling=anchor in crossing))
-            elif c in numeric and _has_ink(ink, box):
+            elif numbers_row and c in numeric and _has_ink(ink, box):
                 texts.append(UNREAD)
                 scanned.append(ScannedCell(0.0, box, unread=True))
             else:
                 texts.append("")
                 scanned.append(ScannedCell(None, box))
-        if not any(texts):
+        if not any(texts) and not any(cell.unread for cell in scanned):
             continue
         filled = [c for c, text in enumerate(texts) if text]
         whole_width = len(filled) == 1 and all(grid.anchor[(r, c)] == (r, filled[0]) for c in range(columns))
@@ -258,16 +301,13 @@ def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot],
     return lines
 
 
-UNREAD = "?"  # the text of a cell where there is ink but the OCR read nothing
+UNREAD = ""  # the text of a cell with ink where the OCR read nothing: ScannedCell.unread says so
 
 
-def _numeric_columns(cells: dict[Slot, list[Word]], columns: int) -> set[int]:
-    """Columns where most cells the OCR read are numbers: there, a cell with ink but no text is unread."""
-    counts = {c: [0, 0] for c in range(columns)}
-    for (_, c), words in cells.items():
-        counts[c][0] += 1
-        counts[c][1] += bool(_NUMERIC.match(_join(words)))
-    return {c for c, (filled, numbers) in counts.items() if filled and numbers * 2 > filled}
+def _numeric_columns(placed: list[tuple[Slot, Word]]) -> set[int]:
+    """Columns that hold numbers: there, a ruling lost between two columns is put back, and a cell with ink
+    but no text is unread. (Headers outnumber the numbers in a table of one data row, like table 四.)"""
+    return {column for (_, column), word in placed if _NUMERIC.match(word.text)}
 
 
 def _text_lines(words: list[Word]) -> list[tuple[float, str, float, Box]]:

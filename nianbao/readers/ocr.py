@@ -17,7 +17,8 @@ PAGE_WIDTH = 1654  # pixels: every page is scaled to the width of A4 at 200 dpi,
 MAX_SKEW = 3.0  # degrees; a scanner's small rotation, corrected before reading
 _SKEW_STEP = 0.1
 _RED_EXCESS = 40  # a pixel whose red exceeds both green and blue by this much is seal or stamp ink, not print
-_INK_LEVEL = 160  # grey level below which a pixel is ink
+_INK_LEVEL = 160  # grey level below which a pixel is ink (for measuring skew)
+_RED_INK = 190  # red-channel level of seal ink and lighter: white once the red is taken out
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,15 @@ def engine() -> Any:
 
 
 def suppress_red(rgb: np.ndarray) -> np.ndarray:
-    """Grey page with red-dominant pixels (seals, stamps, red handwriting) turned white; black print stays."""
-    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
+    """Grey page without its red ink (seals, stamps, red handwriting); black print under the red stays.
+
+    Where a pixel is red-dominant, its grey level is read from the red channel alone, through which red ink
+    is near white while print stays dark (a grey ruling under a seal turns red-dominant, not white).
+    """
+    r, g, b = (rgb[..., i].astype(np.int32) for i in range(3))
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     red = (r - np.maximum(g, b)) > _RED_EXCESS
-    grey[red] = 255
+    grey[red] = np.minimum(255, r[red] * 255 // _RED_INK)
     return grey
 
 
