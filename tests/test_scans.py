@@ -120,6 +120,27 @@ def test_a_folder_of_page_images_is_one_report(tmp_path: Path) -> None:
     assert float(received["confidence"]) > 0.9
 
 
+def test_a_pdf_with_one_scanned_page_reads_each_page_from_its_best_source(tmp_path: Path) -> None:
+    """Hongze 2024 with its page 3 (table 三 and the seal) replaced by an image of it: OCR there only."""
+    import pypdfium2
+
+    original = CORPUS / "hongze-district_2024.pdf"
+    scanned = _make_scans().make_scans(original, tmp_path / "scans", ["seal"], pages=[3])["seal"]
+    mixed = pypdfium2.PdfDocument.new()
+    text, image = pypdfium2.PdfDocument(original), pypdfium2.PdfDocument(scanned)
+    mixed.import_pages(text, [0, 1])
+    mixed.import_pages(image, [0])
+    mixed.import_pages(text, [3, 4])
+    path = tmp_path / "hongze-district_2024.pdf"
+    mixed.save(path)
+    report = extract_file(path)
+    counts, wrong = outcome(report, TABLES | {"narrative"})
+    assert wrong == [] and counts["absent"] == 0, (counts, wrong)
+    by_page = {v.source.split(",")[0] for v in report.values if v.confidence is not None}
+    assert by_page == {"page 3"}
+    assert all(v.confidence is None for v in report.values if v.source.startswith(("page 2", "page 4")))
+
+
 @pytest.mark.skipif(not FULL, reason="the full OCR matrix (70 pages) runs with NIANBAO_OCR_FULL=1")
 @pytest.mark.parametrize("variant", ["clean", "grey", "jpeg60", "rotated", "seal", "noise", "combined"])
 @pytest.mark.parametrize("report_id", ["hongze-district_2023", "hongze-district_2024"])
