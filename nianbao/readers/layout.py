@@ -177,13 +177,18 @@ def _join(words: list[Word]) -> str:
 
 
 def _reading_order(words: list[Word]) -> list[Word]:
+    return [word for line in _lines(words) for word in sorted(line, key=lambda w: w.box[0])]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines: a word whose centre is within half a line's height of it joins it."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.center[1]):
         if lines and abs(word.center[1] - _mean_y(lines[-1])) < 0.5 * _height(lines[-1]):
             lines[-1].append(word)
         else:
             lines.append([word])
-    return [word for line in lines for word in sorted(line, key=lambda w: w.box[0])]
+    return lines
 
 
 def _mean_y(line: list[Word]) -> float:
@@ -275,7 +280,8 @@ def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot],
                 slot = (grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1])
                 unread = numbers_row and anchor[0] != r and c in numeric and _has_ink(ink, slot)
                 texts.append("")
-                scanned.append(ScannedCell(0.0, slot, unread=True) if unread else ScannedCell(None, grid.cell_box(anchor)))
+                scanned.append(ScannedCell(0.0, slot, unread=True) if unread
+                               else ScannedCell(None, grid.cell_box(anchor)))
                 continue
             box = grid.cell_box(anchor)
             words = cells.get(anchor, [])
@@ -284,7 +290,7 @@ def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot],
                 texts.append(_join(words))
                 scanned.append(ScannedCell(confidence, box, crosses_ruling=anchor in crossing))
             elif numbers_row and c in numeric and _has_ink(ink, box):
-                texts.append(UNREAD)
+                texts.append("")  # read as blank by the parser; ScannedCell.unread makes it unreadable
                 scanned.append(ScannedCell(0.0, box, unread=True))
             else:
                 texts.append("")
@@ -301,9 +307,6 @@ def _table_lines(grid: Grid, cells: dict[Slot, list[Word]], crossing: set[Slot],
     return lines
 
 
-UNREAD = ""  # the text of a cell with ink where the OCR read nothing: ScannedCell.unread says so
-
-
 def _numeric_columns(placed: list[tuple[Slot, Word]]) -> set[int]:
     """Columns that hold numbers: there, a ruling lost between two columns is put back, and a cell with ink
     but no text is unread. (Headers outnumber the numbers in a table of one data row, like table 四.)"""
@@ -312,14 +315,8 @@ def _numeric_columns(placed: list[tuple[Slot, Word]]) -> set[int]:
 
 def _text_lines(words: list[Word]) -> list[tuple[float, str, float, Box]]:
     """Words outside tables grouped into lines: (top, text, lowest confidence, box)."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: w.center[1]):
-        if lines and abs(word.center[1] - _mean_y(lines[-1])) < 0.5 * _height(lines[-1]):
-            lines[-1].append(word)
-        else:
-            lines.append([word])
     result = []
-    for line in lines:
+    for line in _lines(words):
         box = (min(w.box[0] for w in line), min(w.box[1] for w in line),
                max(w.box[2] for w in line), max(w.box[3] for w in line))
         result.append((float(box[1]), _join(line), min(w.confidence for w in line), box))
