@@ -124,12 +124,12 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, left: int, top: int) -> 
 def merge_cells(grid: Grid, numeric: set[int]) -> Grid:
     """The grid with its merged cells: slots with no ruling drawn between them are one cell.
 
-    Between two number columns, a ruling missing in one row where it is drawn around it is a break the
-    scan made (see ``_restore``), not a merged cell: two numbers read as one would go wrong silently.
+    Beside a number column, a ruling missing in one row where it is drawn around it is a break the scan
+    made (see ``_restore``), not a merged cell: a number read into its neighbour would go wrong silently.
     """
     rows, columns = len(grid.ys) - 1, len(grid.xs) - 1
-    between_numbers = np.array([c in numeric and c + 1 in numeric for c in range(columns - 1)], dtype=bool)
-    right = grid.right | (_restore(grid.right.T).T & between_numbers[np.newaxis, :])
+    beside_numbers = np.array([c in numeric or c + 1 in numeric for c in range(columns - 1)], dtype=bool)
+    right = grid.right | (_restore(grid.right.T).T & beside_numbers[np.newaxis, :])
     parent: dict[Slot, Slot] = {(r, c): (r, c) for r in range(rows) for c in range(columns)}
 
     def find(slot: Slot) -> Slot:
