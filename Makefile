@@ -43,7 +43,7 @@ help:
 	@echo "make briefings one briefing per body-year in data/processed/reports.csv"
 	@echo "make site      export build/executed/ to site/ (HTML for readers)"
 	@echo "make lab       JupyterLab on notebooks/"
-	@echo "make bench     run benchmarks/run.py"
+	@echo "make bench     run benchmarks/run.py and benchmarks/ocr.py"
 	@echo "make clean     remove build/, site/ and the generated figures (distclean: also .venv)"
 
 ifdef OWN_VENV
@@ -106,6 +106,7 @@ lab: venv
 
 bench: venv
 	"$(PY)" benchmarks/run.py
+	"$(PY)" benchmarks/ocr.py
 
 clean:
 	rm -rf build site

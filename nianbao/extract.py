@@ -13,6 +13,8 @@ from nianbao.parse import parse_document
 from nianbao.parse.labels import level_of_body
 from nianbao.parse.transcription import parse_transcription
 from nianbao.readers import read
+from nianbao.readers.scan import page_files
+from nianbao.scanned import attach_scan, scan_findings
 from nianbao.sources import Source
 from nianbao.validate import check_report
 
@@ -28,8 +30,7 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
     """Extract one report; any error reading it becomes status "failed" with the reason."""
     report = Report(report_id=path.stem, source_file=path.name)
     try:
-        data = path.read_bytes()
-        report.sha256 = hashlib.sha256(data).hexdigest()
+        report.sha256 = _sha256(path)
         _extract(path, source, report)
     except ReadError as error:
         report.error = str(error)
@@ -45,6 +46,14 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
         report.level, report.parent = source.level or report.level, source.parent or report.parent
         report.year = source.year or report.year
     return report
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256; for a folder of page images, that of its pages in page order."""
+    digest = hashlib.sha256()
+    for file in page_files(path) if path.is_dir() else [path]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 COMPANION_SUFFIX = ".narrative.csv"
@@ -68,8 +77,11 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
     else:
         parsed = parse_document(content, source.format if source else "")
         if parsed.tables_found == 0:
+            how = " in the text the OCR read from the scanned pages" if content.ocr_pages else ""
             raise ReadError(path, "not an annual report: none of tables 二, 三, 四 (主动公开, 收到和处理申请, "
-                                  "行政复议/行政诉讼) was found")
+                                  f"行政复议/行政诉讼) was found{how}")
+        if content.ocr_pages:
+            attach_scan(parsed.values, content.rows)
         report.body, report.year = parsed.title_body, parsed.title_year
         report.level, report.parent = level_of_body(parsed.title_body)
         parsed.findings += _check_metadata(path, source, parsed.title_body, parsed.title_year)
@@ -89,6 +101,7 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         report.format = report.format or source.format
     report.values.sort(key=value_order)
     report.findings += check_report(report)
+    report.findings += scan_findings(report)
     report.values = sorted(derive_numbers(report.values, report.format), key=value_order)
 
 

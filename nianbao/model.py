@@ -20,13 +20,14 @@ class Value:
     source: str = ""
     number: float | None = None  # the number every measure uses (nianbao.derive); None when unknown
     derived: str = ""  # "" when ``number`` is the printed value as read; else how it was derived (derive.py)
+    confidence: float | None = None  # OCR confidence (0–1) of a cell read from a scan; None otherwise
 
 
 @dataclass
 class Finding:
     """A check the report fails. Findings describe; they never change the printed values."""
 
-    check: str  # S1, I1, I2, I3, I4, I5, N1, structure, metadata
+    check: str  # S1, I1, I2, I3, I4, I5, N1, structure, metadata, ocr (nianbao/spec/checks.csv)
     severity: str  # error or warning
     cells: str
     expected: str

@@ -21,7 +21,7 @@ from nianbao.model import Finding, Report, Value
 REPORT_COLUMNS = ["report_id", "source_file", "sha256", "body", "year", "format", "format_variant", "level",
                   "parent", "status", "error"]
 VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag", "source",
-                 "number", "derived"]
+                 "number", "derived", "confidence"]
 CHECK_COLUMNS = ["report_id", "check", "severity", "cells", "expected", "found", "message_zh", "message_en"]
 CODEBOOK_COLUMNS = ["section", "code", "label_zh", "label_en", "formats", "unit", "kind", "group", "blank_as_zero",
                     "aligns_to", "block", "result"]
@@ -43,7 +43,8 @@ def report_row(report: Report) -> tuple[object, ...]:
 
 def value_row(report_id: str, value: Value) -> tuple[object, ...]:
     return (report_id, value.section, value.item, value.applicant, value.printed, format_value(value.value),
-            value.unit, value.missing, value.flag, value.source, format_value(value.number), value.derived)
+            value.unit, value.missing, value.flag, value.source, format_value(value.number), value.derived,
+            "" if value.confidence is None else f"{value.confidence:.3f}")
 
 
 def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:

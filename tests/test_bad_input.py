@@ -80,7 +80,7 @@ def test_the_batch_still_comes_out(results: dict[str, object]) -> None:
 @pytest.mark.parametrize(("report_id", "words"), [
     ("empty", "empty file"),
     ("garbage", "binary data"),
-    ("scanned", "no text layer"),
+    ("scanned", "none of tables 二, 三, 四 (主动公开, 收到和处理申请, 行政复议/行政诉讼) was found in the text the OCR read"),
     ("news", "not an annual report"),
 ])
 def test_unreadable_files_fail_with_a_clear_error(results: dict[str, object], report_id: str, words: str) -> None:

@@ -40,10 +40,10 @@ def test_the_command_writes_the_csv_and_parquet_tables(tmp_path: Path) -> None:
     with (tmp_path / "values.csv").open(encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
     assert header == ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag",
-                      "source", "number", "derived"]
+                      "source", "number", "derived", "confidence"]
     with (tmp_path / "check_definitions.csv").open(encoding="utf-8-sig") as handle:
         checks = [row["check"] for row in csv.DictReader(handle)]
-    assert checks == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
+    assert checks == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata", "ocr"]
 
 
 def test_same_input_gives_byte_identical_output_with_one_or_two_jobs(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.extract import COMPANION_SUFFIX
+from nianbao.readers.scan import page_files
 from nianbao.sources import SOURCES_FILE, Source, read_sources_checked
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # far above any real report (the largest known is a few MB)
@@ -83,6 +84,9 @@ def collect(paths: list[Path], corpus: Path | None) -> Inputs:
         inputs.jobs.append(Job(len(inputs.jobs), str(path), source, file_problem(path)))
 
     for path in paths:
+        if path.is_dir() and page_files(path):  # a folder of page images only: one scanned report
+            inputs.jobs.append(Job(len(inputs.jobs), str(path), sources(path.parent).get(path.name)))
+            continue
         if not path.is_dir():
             add(path, sources(path.parent).get(path.name))
             continue

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from nianbao.document import Document, ReadError
+from nianbao.readers.scan import is_image, read_images
 from nianbao.readers.text import read_text
 from nianbao.readers.transcribed import TranscribedCell, is_transcription, read_transcription
 
@@ -53,7 +54,12 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 def read(path: Path) -> Document | list[TranscribedCell]:
-    """Read a report file of any supported form; raises ReadError naming the file and the problem."""
+    """Read a report file of any supported form; raises ReadError naming the file and the problem.
+
+    A folder is one scanned report: its page images, in page order by file name.
+    """
+    if path.is_dir():
+        return read_images(path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -65,6 +71,8 @@ def read(path: Path) -> Document | list[TranscribedCell]:
         from nianbao.readers.pdf import read_pdf
 
         return read_pdf(path)
+    if is_image(head):
+        return read_images(path)
     if head.startswith(b"PK\x03\x04"):
         raise ReadError(path, "a ZIP or Office document: save the report as PDF, HTML or text first")
     if opens_as_page(data.removeprefix(codecs.BOM_UTF8)) or (_HTML.search(head) and not _PIPE_ROW.search(data)):

@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
 from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
+from nianbao.readers.scan import scan_pdf_pages
 
 Slot = tuple[int, int]  # (row, column) of a table
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
@@ -33,7 +34,6 @@ _X_TOLERANCE = 3.0  # points; a wider gap between two characters of a line separ
 _Y_TOLERANCE = 3.0  # points; characters whose tops chain within this are on one line
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))  # what PDFium inserts: spaces, line breaks, soft hyphens
 _SAME_POINT = 0.01  # points; closer coordinates are one (PDFium reports boxes in single precision)
-_NO_TEXT_LAYER = "no text layer — scanned PDF? OCR is not supported; transcribe the tables into a CSV (see README)"
 _LOAD_ERRORS = {
     pdfium_c.FPDF_ERR_PASSWORD: "encrypted, needs a password",
     pdfium_c.FPDF_ERR_SECURITY: "encrypted with an unsupported security handler",
@@ -91,8 +91,7 @@ def read_pdf(path: Path) -> Document:
             raise ReadError(path, f"not a readable PDF: {_LOAD_ERRORS.get(error.err_code, str(error))}") from error
         try:
             title = _title(pdf)
-            rows: list[Row] = []
-            has_text = False
+            pages: list[list[Row] | None] = []  # None for a page without a text layer
             for number in range(1, len(pdf) + 1):
                 # raw handles, not pypdfium2's page objects: their finalizers cost more than reading a page
                 page = pdfium_c.FPDF_LoadPage(pdf.raw, number - 1)
@@ -101,24 +100,16 @@ def read_pdf(path: Path) -> Document:
                 try:
                     top = _page_top(page)
                     chars = _page_chars(page, top)
-                    has_text = has_text or bool(chars)
-                    if chars:
-                        rows.extend(_page_rows(chars, _page_segments(page, top), number))
-                    else:
-                        rows.extend(_rows_without_text_layer(pdf, number))
+                    pages.append(_page_rows(chars, _page_segments(page, top), number) if chars else None)
                 finally:
                     pdfium_c.FPDF_ClosePage(page)
         finally:
             pdf.close()
-    if not has_text and not rows:
-        raise ReadError(path, _NO_TEXT_LAYER)
-    return Document(path=path, kind="pdf", rows=rows, title=title)
+        # A page without a text layer is a scan: it is read by OCR, each page from its best source.
+        scanned = scan_pdf_pages(path, [n for n, rows in enumerate(pages, start=1) if rows is None])
+    rows = [row for n, page_rows in enumerate(pages, start=1) for row in (scanned[n] if page_rows is None else page_rows)]
+    return Document(path=path, kind="pdf", rows=rows, title=title, ocr_pages=tuple(scanned))
 
-
-def _rows_without_text_layer(pdf: pdfium.PdfDocument, number: int) -> list[Row]:
-    """The rows of page ``number`` (1-based), which has no text layer (a scanned page): none, until an OCR
-    reader fills them in here (``pdf[number - 1].render()`` gives the page as an image)."""
-    return []
 
 
 def _title(pdf: pdfium.PdfDocument) -> str:
