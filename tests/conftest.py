@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The build scripts (scripts/run_notebooks.py, scripts/build_site.py) are imported by the tests.
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +19,3 @@ def root() -> Path:
 def corpus_dir() -> Path:
     """../shared/corpus: the real reports kept outside the repository (may not exist on every machine)."""
     return ROOT.parent / "shared" / "corpus"
-
-
-@pytest.fixture(scope="session")
-def executed_dir(tmp_path_factory) -> Path:
-    """Executed copies of every notebook, current with the code and data: build/executed/ after
-    `make test`, else a temporary folder where the missing or stale ones were just run."""
-    import run_notebooks
-
-    return run_notebooks.current_executed(tmp_path_factory.mktemp("executed"))
