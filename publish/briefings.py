@@ -163,14 +163,16 @@ def render(env, briefings: list[dict], words, site: Path, built: str) -> list[Pa
     return pages
 
 
-def print_pdfs(pages: list[Path]) -> list[Path]:
-    """Print each page to A4 PDF beside it with headless Chromium (one browser for all); [] without Chromium."""
-    if not pages:
-        return []
+def can_print() -> bool:
+    """Whether the PDFs can be printed (Debian's chromium is installed); says so when not."""
     if not CHROMIUM.exists():
         print(f"warning: {CHROMIUM} is missing (apt-get install chromium): the briefings have no PDF",
               file=sys.stderr)
-        return []
+    return CHROMIUM.exists()
+
+
+def print_pdfs(pages: list[Path]) -> list[Path]:
+    """Print each page to an A4 PDF beside it with headless Chromium (one browser for all pages)."""
     from playwright.sync_api import sync_playwright
 
     printed = []
@@ -179,7 +181,7 @@ def print_pdfs(pages: list[Path]) -> list[Path]:
         page = browser.new_page()
         for html_page in pages:
             page.goto(html_page.resolve().as_uri(), wait_until="load")
-            page.evaluate("document.fonts.ready")
+            page.evaluate("async () => { await document.fonts.ready; }")
             pdf = html_page.with_suffix(".pdf")
             page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
             printed.append(pdf)

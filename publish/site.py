@@ -348,12 +348,11 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
     selection = br.select(table, briefings)
     items = br.gather(corpus, table, selection, words)
     briefing_pages = br.render(env, items, words, stage, built)
-    pdfs = {p.name for p in br.print_pdfs(briefing_pages)}
-    print(f"{len(items)} briefings ({selection.how}), {len(pdfs)} PDFs", flush=True)
+    printing = br.can_print()
     listed = [dict(body=b["body"], year=b["year"], zh=br.page_name(b["report_id"], "zh"),
                    en=br.page_name(b["report_id"], "en"),
-                   pdf_zh=br.pdf_name(b["report_id"], "zh") if br.pdf_name(b["report_id"], "zh") in pdfs else None,
-                   pdf_en=br.pdf_name(b["report_id"], "en") if br.pdf_name(b["report_id"], "en") in pdfs else None)
+                   pdf_zh=br.pdf_name(b["report_id"], "zh") if printing else None,
+                   pdf_en=br.pdf_name(b["report_id"], "en") if printing else None)
               for b in sorted(items, key=lambda b: (b["body"], b["year"]))]
     note = {"all": "", "none": w.t("briefings_none"),
             "largest": w.t("briefings_selection", n=len(items), how=w.t("briefings_how_latest", n=len(items))),
@@ -370,6 +369,9 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
 
     font = fonts.write_font(sorted(stage.glob("*.html")), stage)
     print(f"font: {font.relative_to(stage)} ({font.stat().st_size // 1024} KB)", flush=True)
+    # Printed last: the PDFs need the font the pages load.
+    pdfs = br.print_pdfs(briefing_pages) if printing else []
+    print(f"{len(items)} briefings ({selection.how}), {len(pdfs)} PDFs", flush=True)
     if out.exists():
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
