@@ -78,8 +78,6 @@ def extract(paths: list[Path], out: Path, jobs: int = 1, corpus: Path | None = N
     series = check_series(reports)
     for report in reports:
         report.findings = [f for f in report.findings if f.check not in ("I4", "I5")] + series.get(report.report_id, [])
-        if report.status != "failed":
-            report.status = "findings" if report.findings else "ok"
     write_outputs(reports, out)
     failed = [r for r in reports if r.status == "failed"]
     print(f"{len(reports)} reports → {out}: {sum(r.status == 'ok' for r in reports)} ok, "
@@ -94,7 +92,7 @@ def _fail_duplicate_ids(reports: list[Report]) -> None:
     first: dict[str, str] = {}
     for report in reports:
         if report.report_id in first:
-            report.status, report.values, report.findings = "failed", [], []
+            report.values, report.findings = [], []
             report.error = (f"{report.source_file}: report_id {report.report_id} is taken by "
                             f"{first[report.report_id]}; rename one of the files")
         else:

@@ -6,14 +6,13 @@ import hashlib
 from pathlib import Path
 
 from nianbao import codebook
+from nianbao.derive import derive_numbers
 from nianbao.document import ReadError
 from nianbao.model import Finding, Report, Value
-from nianbao.parse import ONE_ROW_VARIANT, THREE_ROW_VARIANT, parse_document
-from nianbao.parse.applications import expected_codes
+from nianbao.parse import parse_document
 from nianbao.parse.labels import level_of_body
-from nianbao.parse.table import make_value
+from nianbao.parse.transcription import parse_transcription
 from nianbao.readers import read
-from nianbao.readers.transcribed import TranscribedCell
 from nianbao.sources import Source
 from nianbao.validate import check_report
 
@@ -33,20 +32,18 @@ def extract_file(path: Path, source: Source | None = None) -> Report:
         report.sha256 = hashlib.sha256(data).hexdigest()
         _extract(path, source, report)
     except ReadError as error:
-        report.status, report.error = "failed", str(error)
+        report.error = str(error)
         report.values, report.findings = [], []
     except OSError as error:
-        report.status, report.error = "failed", f"{path.name}: cannot read the file ({error.strerror})"
+        report.error = f"{path.name}: cannot read the file ({error.strerror})"
         report.values, report.findings = [], []
     except Exception as error:  # a damaged file can break a library in any way; the batch goes on
-        report.status, report.error = "failed", f"{path.name}: unreadable ({type(error).__name__}: {error})"
+        report.error = f"{path.name}: unreadable ({type(error).__name__}: {error})"
         report.values, report.findings = [], []
     if source is not None:
         report.body = source.body or report.body
         report.level, report.parent = source.level or report.level, source.parent or report.parent
         report.year = source.year or report.year
-    if report.status != "failed":
-        report.status = "findings" if report.findings else "ok"
     return report
 
 
@@ -66,19 +63,18 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         if not isinstance(extra, list) or any(cell.section != "narrative" for cell in extra):
             raise ReadError(companion, "a companion file holds only section narrative rows of a transcription")
         content = content + extra
-    format_hint = source.format if source else ""
     if isinstance(content, list):
-        report.values, report.findings, report.format, report.format_variant = _from_transcription(content)
+        parsed = parse_transcription(content)
     else:
-        parsed = parse_document(content, format_hint)
+        parsed = parse_document(content, source.format if source else "")
         if parsed.tables_found == 0:
             raise ReadError(path, "not an annual report: none of tables 二, 三, 四 (主动公开, 收到和处理申请, "
                                   "行政复议/行政诉讼) was found")
-        report.values, report.findings = parsed.values, parsed.findings
-        report.format, report.format_variant = parsed.format, parsed.format_variant
         report.body, report.year = parsed.title_body, parsed.title_year
         report.level, report.parent = level_of_body(parsed.title_body)
-        report.findings += _check_metadata(path, source, parsed.title_body, parsed.title_year)
+        parsed.findings += _check_metadata(path, source, parsed.title_body, parsed.title_year)
+    report.values, report.findings = parsed.values, parsed.findings
+    report.format, report.format_variant = parsed.format, parsed.format_variant
     if source is not None:
         if source.sha256 and source.sha256 != report.sha256:
             report.findings.append(Finding(
@@ -93,6 +89,7 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
         report.format = report.format or source.format
     report.values.sort(key=value_order)
     report.findings += check_report(report)
+    report.values = sorted(derive_numbers(report.values, report.format), key=value_order)
 
 
 def _check_metadata(path: Path, source: Source | None, body: str, year: int | None) -> list[Finding]:
@@ -110,66 +107,4 @@ def _check_metadata(path: Path, source: Source | None, body: str, year: int | No
             "metadata", "error", "year", str(source.year), str(year),
             f"标题年度 {year} 与 sources.csv 的 {source.year} 不一致",
             f"The title gives the year {year}; sources.csv says {source.year}"))
-    return findings
-
-
-def _from_transcription(cells: list[TranscribedCell]) -> tuple[list[Value], list[Finding], str, str]:
-    """Transcribed cells go through the same cell reading as printed ones."""
-    values, findings, seen = [], [], set()
-    applicants = codebook.applicants()
-    for cell in cells:
-        if cell.section == "narrative" and not cell.printed:
-            continue  # the report's text does not state this figure
-        item = codebook.items().get(cell.item)
-        known_applicant = (cell.applicant in applicants) if cell.section == "applications" else cell.applicant == ""
-        if item is None or item.section != cell.section or not known_applicant:
-            findings.append(Finding(
-                "structure", "error", f"{cell.section}:{cell.item}:{cell.applicant} ({cell.where})", "a codebook code",
-                cell.printed, f"转录文件 {cell.where} 的代码不在代码表中，未采用",
-                f"Transcription {cell.where}: not a codebook code; not used"))
-            continue
-        key = (cell.section, cell.item, cell.applicant)
-        if key in seen:
-            findings.append(Finding(
-                "structure", "error", f"{cell.section}:{cell.item}:{cell.applicant}", "one cell", f"again at {cell.where}",
-                "转录文件中同一单元格出现两次，仅采用第一次", "The same cell is transcribed twice; the first is used"))
-            continue
-        seen.add(key)
-        values.append(make_value(cell.section, cell.item, cell.applicant, cell.printed, True, "", cell.where))
-    items = {value.item for value in values}
-    fmt = "2019" if items & {"regulations.made", "normative_documents.made", "procurement.projects"} else "2021"
-    three_rows = bool(items & {"other.no_correction", "other.unpaid_fee", "other.other"})
-    variant = ""
-    if fmt == "2021" and "other" in items and not three_rows:
-        variant = ONE_ROW_VARIANT
-    elif fmt == "2019" and three_rows:
-        variant = THREE_ROW_VARIANT
-    findings += _missing_from_transcription(values, fmt, one_row="other" in items and not three_rows)
-    return values, findings, fmt, variant
-
-
-TABLES = {"disclosure": "二", "applications": "三", "review_litigation": "四"}
-
-
-def _missing_from_transcription(values: list[Value], fmt: str, one_row: bool) -> list[Finding]:
-    """A transcription is checked for the tables, rows and cells a printed report of its format has."""
-    present = {(v.section, v.item, v.applicant) for v in values}
-    expected = {
-        "disclosure": [(i.code, "") for i in codebook.items().values() if i.section == "disclosure" and fmt in i.formats],
-        "applications": [(code, a) for code in expected_codes(one_row) for a in codebook.applicants()],
-        "review_litigation": [(i.code, "") for i in codebook.items().values() if i.section == "review_litigation"],
-    }
-    findings = []
-    for section, cells in expected.items():
-        missing = [(item, applicant) for item, applicant in cells if (section, item, applicant) not in present]
-        if len(missing) == len(cells):
-            findings.append(Finding(
-                "structure", "error", f"table {TABLES[section]}", "table present", "missing",
-                f"转录文件中没有表{TABLES[section]}", f"The transcription has no table {TABLES[section]}"))
-        elif missing:
-            names = ", ".join(f"{item}:{applicant}".rstrip(":") for item, applicant in missing)
-            findings.append(Finding(
-                "structure", "error", f"{section}: {names}", "every cell of the table", f"{len(missing)} cells missing",
-                f"转录文件的表{TABLES[section]}缺少 {len(missing)} 个单元格", f"Table {TABLES[section]} of the "
-                f"transcription lacks {len(missing)} cells"))
     return findings

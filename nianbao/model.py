@@ -18,6 +18,8 @@ class Value:
     missing: str = ""  # why there is no number: blank, slash, dash, none, unreadable, ambiguous
     flag: str = ""  # how the cell was read when not straightforward, or why it is uncertain
     source: str = ""
+    number: float | None = None  # the number every measure uses (nianbao.derive); None when unknown
+    derived: str = ""  # "" when ``number`` is the printed value as read; else how it was derived (derive.py)
 
 
 @dataclass
@@ -46,7 +48,13 @@ class Report:
     format_variant: str = ""
     level: str = ""
     parent: str = ""
-    status: str = "ok"
-    error: str = ""
+    error: str = ""  # why the file could not be extracted; "" when it was
     values: list[Value] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """failed (with its error), findings (the validator found something) or ok; never stored, so never stale."""
+        if self.error:
+            return "failed"
+        return "findings" if self.findings else "ok"

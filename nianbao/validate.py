@@ -1,30 +1,28 @@
 """The identities a report must satisfy (spec: "Identities a validator checks"), as findings.
 
-Validation reads values and never changes them. Blank, "/", "—" and "无" count as 0 in the sums (the 2019
-format prints blanks for zeros); an ambiguous or unreadable cell makes its identity unknown, so it is skipped.
+Validation reads values and never changes them: it checks the printed numbers. A blank, "/", "—" or "无" counts as
+0 where the codebook says so (``codebook.counts_as_zero``: the spec's "blank cells meaning 0"); an ambiguous or
+unreadable cell makes its identity unknown, so it is skipped. Outcome rows and review blocks come from the codebook.
 """
 
 from __future__ import annotations
 
 from nianbao import codebook
 from nianbao.cells import format_value
+from nianbao.derive import is_printed
 from nianbao.model import Finding, Report, Value
-from nianbao.parse.labels import GROUPS
 
 APPLICANTS = list(codebook.applicants())
 APPLICANT_COLUMNS = APPLICANTS[:-1]  # every column but 总计
-OUTCOME_PARTS_2021 = ["granted", "partially_granted"] + [c for _, codes in GROUPS.values() for c in codes]
-OUTCOME_PARTS_2019 = [c for c in OUTCOME_PARTS_2021 if not c.startswith("other.")] + ["other"]
-REVIEW_BLOCKS = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
-                 "litigation_after_review": "行政诉讼（复议后起诉）"}
-COUNTABLE_MISSING = {"", "blank", "slash", "dash", "none"}
 
 
 class Cells:
-    """Lookup of a report's values by (section, item, applicant)."""
+    """Lookup of a report's printed values by (section, item, applicant)."""
 
-    def __init__(self, values: list[Value]) -> None:
-        self.values = {(v.section, v.item, v.applicant): v for v in values}
+    def __init__(self, values: list[Value], report_format: str) -> None:
+        # rows the engine adds (derive.py) are not printed cells: identities check what the report prints
+        self.values = {(v.section, v.item, v.applicant): v for v in values if is_printed(v)}
+        self.format = report_format
 
     def get(self, section: str, item: str, applicant: str = "") -> Value | None:
         return self.values.get((section, item, applicant))
@@ -32,9 +30,11 @@ class Cells:
     def number(self, section: str, item: str, applicant: str = "") -> float | None:
         """The number a cell counts as in a sum; None when it is absent or uncertain."""
         value = self.get(section, item, applicant)
-        if value is None or value.missing not in COUNTABLE_MISSING:
+        if value is None:
             return None
-        return value.value if value.value is not None else 0.0
+        if value.value is not None:
+            return value.value
+        return 0.0 if codebook.counts_as_zero(item, self.format, value.missing) else None
 
     def total(self, section: str, items: list[str], applicant: str = "") -> float | None:
         numbers = [self.number(section, item, applicant) for item in items]
@@ -57,10 +57,9 @@ def _label(code: str) -> str:
 
 def check_report(report: Report) -> list[Finding]:
     """S1, I1, I2, I3 and N1 for one report."""
-    cells = Cells(report.values)
+    cells = Cells(report.values, report.format)
     findings: list[Finding] = []
-    one_row = cells.get("applications", "other", "total") is not None
-    parts = OUTCOME_PARTS_2019 if one_row else OUTCOME_PARTS_2021
+    parts = codebook.outcome_items(one_row=cells.get("applications", "other", "total") is not None)
     for applicant in APPLICANTS:
         column = f"applications:*:{applicant}"
         inflow = cells.total("applications", ["received", "carried_over"], applicant)
@@ -97,9 +96,10 @@ def check_report(report: Report) -> list[Finding]:
                 format_value(parts_sum), shown,
                 f"表三“{_label(item)}”行：总计为 {shown}，各申请人之和为 {format_value(parts_sum)}",
                 f"Table 三 row {item}: total printed {shown}, applicant columns sum to {format_value(parts_sum)}"))
-    for block, name in REVIEW_BLOCKS.items():
-        parts_sum = cells.total("review_litigation", [f"{block}.{p}" for p in ("upheld", "corrected", "other", "pending")])
-        total = cells.number("review_litigation", f"{block}.total")
+    for block, name in codebook.review_blocks().items():
+        block_items = {i.result: i.code for i in codebook.items().values() if i.block == block}
+        parts_sum = cells.total("review_litigation", [code for result, code in block_items.items() if result != "total"])
+        total = cells.number("review_litigation", block_items["total"])
         if parts_sum is not None and total is not None and parts_sum != total:
             findings.append(Finding(
                 "I3", "error", f"review_litigation:{block}.total vs {block}.upheld+corrected+other+pending",
@@ -184,7 +184,7 @@ def check_series(reports: list[Report]) -> dict[str, list[Finding]]:
 
 
 def _carry_over(earlier: Report, later: Report) -> list[Finding]:
-    before, after = Cells(earlier.values), Cells(later.values)
+    before, after = Cells(earlier.values, earlier.format), Cells(later.values, later.format)
     findings = []
     for applicant in APPLICANTS:
         forward = before.number("applications", "carried_forward", applicant)
@@ -200,7 +200,7 @@ def _carry_over(earlier: Report, later: Report) -> list[Finding]:
 
 
 def _documents_in_force(earlier: Report, later: Report) -> list[Finding]:
-    before, after = Cells(earlier.values), Cells(later.values)
+    before, after = Cells(earlier.values, earlier.format), Cells(later.values, later.format)
     findings = []
     for prefix in ("regulations", "normative_documents"):
         previous = before.number("disclosure", f"{prefix}.in_force")

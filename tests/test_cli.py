@@ -1,4 +1,4 @@
-"""The command line: the four CSV files, byte-identical reruns, parallel runs, committed tables as fallback."""
+"""The command line: the tidy CSV files, byte-identical reruns, parallel runs, committed tables as fallback."""
 
 from __future__ import annotations
 
@@ -11,29 +11,36 @@ from pathlib import Path
 import pytest
 
 from nianbao.cli import extract
+from nianbao.derive import is_printed
+from nianbao.extract import COMPANION_SUFFIX
 from nianbao.template import template_rows, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 CORPUS = ROOT.parent / "shared" / "corpus"
-OUTPUTS = ["reports.csv", "values.csv", "checks.csv", "codebook.csv"]
+OUTPUTS = ["reports.csv", "values.csv", "checks.csv", "codebook.csv", "check_definitions.csv"]
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
 
-def test_the_command_writes_four_files(tmp_path: Path) -> None:
+def test_the_command_writes_the_tidy_files(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "nianbao", "extract", str(RAW), "--out", str(tmp_path)],
                          cwd=ROOT, capture_output=True, text=True, check=True)
-    assert "7 reports" in run.stderr
+    with (RAW / "sources.csv").open(encoding="utf-8") as handle:
+        listed = sum(not row["file"].endswith(COMPANION_SUFFIX) for row in csv.DictReader(handle))
+    assert f"{listed} reports" in run.stderr
     with (tmp_path / "codebook.csv").open(encoding="utf-8") as handle:
         codebook = list(csv.DictReader(handle))
     assert len(codebook) == 76 + 7 and all(row["label_zh"] and row["label_en"] for row in codebook)
     with (tmp_path / "values.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag",
-                      "source"]
+                      "source", "number", "derived"]
+    with (tmp_path / "check_definitions.csv").open(encoding="utf-8") as handle:
+        checks = [row["check"] for row in csv.DictReader(handle)]
+    assert checks == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
 
 
 def test_same_input_gives_byte_identical_output_with_one_or_two_jobs(tmp_path: Path) -> None:
@@ -76,5 +83,5 @@ def test_a_filled_template_reads_back_like_the_transcription(tmp_path: Path) -> 
             writer.writerow(dict(row, printed=printed.get((row["section"], row["item"], row["applicant"]), "")))
     filled_report = extract([filled.parent], tmp_path / "a")[0]
     original = [r for r in extract([RAW / "suqian-city_2023.csv"], tmp_path / "b")][0]
-    assert [(v.item, v.applicant, v.value) for v in filled_report.values] == [
-        (v.item, v.applicant, v.value) for v in original.values if v.section != "narrative"]
+    assert [(v.item, v.applicant, v.value) for v in filled_report.values if is_printed(v)] == [
+        (v.item, v.applicant, v.value) for v in original.values if v.section != "narrative" and is_printed(v)]

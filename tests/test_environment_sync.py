@@ -101,3 +101,28 @@ def test_environment_and_requirements_hold_the_same_packages_and_versions(requir
 )
 def test_names_are_normalised_for_case_dash_underscore_and_dot(spec, expected):
     assert split_pin(spec, ("==", "=")) == expected
+
+
+def read_pyproject() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_pyproject_names_its_dependencies_unpinned_and_each_is_pinned_in_requirements(requirements):
+    """Versions live in requirements.txt and environment.yml only: pyproject.toml lists bare names."""
+    project = read_pyproject()["project"]
+    names = project["dependencies"] + [n for extra in project["optional-dependencies"].values() for n in extra]
+    assert names
+    pinned_here = [n for n in names if split_pin(n, ("==",))[1] is not None or re.search(r"[<>=!~]", n)]
+    assert not pinned_here, f"pyproject.toml pins {pinned_here}: pin in requirements.txt and environment.yml"
+    missing = sorted(normalise(n) for n in names if normalise(n) not in requirements)
+    assert not missing, f"pyproject.toml needs packages requirements.txt does not pin: {missing}"
+
+
+def test_one_distribution_installs_the_engine_helpers_and_publishing_with_the_nianbao_command():
+    config = read_pyproject()
+    assert config["project"]["scripts"] == {"nianbao": "nianbao.cli:main"}
+    assert config["tool"]["setuptools"]["packages"]["find"]["include"] == ["nianbao*", "helpers*", "publish*"]
+    data = config["tool"]["setuptools"]["package-data"]["nianbao"]
+    assert data == ["spec/*.csv"] and list((ROOT / "nianbao").glob(data[0]))

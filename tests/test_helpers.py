@@ -1,238 +1,217 @@
-"""Measures, alignment and labels of helpers.py, pinned to numbers read by hand from the reports themselves.
+"""Measures, labels and escaping of helpers/, pinned to numbers read by hand from the reports themselves.
 
 Expected values come from the source files, not from helpers: data/raw/jiyuan-city_2021.md (table 三 lines 53–77),
 data/raw/suqian-city_2023.csv and suqian-city_2024.csv (rows `applications,…,total` and `review_litigation,…`),
-data/raw/shanghai-gov-office_2019.html (table 三, applicant columns; the 总计 column is blank for outcome rows).
+data/raw/shanghai-gov-office_2019.html (table 三, applicant columns; the 总计 column is blank for outcome rows),
+hongze-district_2023.pdf (table 四: 行政复议 总计 printed 0 beside parts that add up to 11).
 """
 
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import helpers as h
 
-import helpers as h  # noqa: E402
-
-pytestmark = pytest.mark.skipif(not (h.PROCESSED / "values.csv").exists(),
-                                reason="data/processed not built yet (make data)")
+PROCESSED = h.data.DATA / "processed"
 
 
 @pytest.fixture(scope="module")
-def values() -> pd.DataFrame:
-    return h.load_values()
+def corpus() -> h.Corpus:
+    return h.load(PROCESSED)
 
 
-def row(result: pd.DataFrame, report_id: str) -> pd.Series:
-    return result.loc[report_id]
+@pytest.fixture(scope="module")
+def zh(corpus) -> h.Words:
+    return h.words(corpus, "zh")
+
+
+@pytest.fixture(scope="module")
+def en(corpus) -> h.Words:
+    return h.words(corpus, "en")
 
 
 def assert_measure(result: pd.DataFrame, report_id: str, num: float, den: float) -> None:
-    r = row(result, report_id)
-    assert r["num"] == num and r["den"] == den
+    r = result.loc[report_id]
+    assert (r["num"], r["den"]) == (num, den)
     assert r["rate"] == pytest.approx(num / den)
 
 
 # Jiyuan 2021 (2021 format): 一 165, 二 1, 予以公开 87, 部分公开 16, 不予公开 1+3+5+8 = 17, 无法提供 32+4+0,
 # 不予处理 1+2+0+0+2, 其他处理 0+0+2, （七）总计 163, 四 3.
 
-def test_jiyuan_strict_release_rate_is_87_of_163(values):
-    assert_measure(h.release_rate_strict(values), "jiyuan-city_2021", 87, 163)
-    assert round(100 * row(h.release_rate_strict(values), "jiyuan-city_2021")["rate"], 1) == 53.4
+def test_jiyuan_strict_release_rate_is_87_of_163(corpus):
+    assert_measure(h.release_rate_strict(corpus), "jiyuan-city_2021", 87, 163)
+    assert round(100 * h.release_rate_strict(corpus).loc["jiyuan-city_2021", "rate"], 1) == 53.4
 
 
-def test_jiyuan_substantive_release_rate_counts_refusals_only(values):
-    assert_measure(h.release_rate_substantive(values), "jiyuan-city_2021", 87 + 16, 87 + 16 + 17)
-    assert round(100 * row(h.release_rate_substantive(values), "jiyuan-city_2021")["rate"], 1) == 85.8
+def test_jiyuan_substantive_release_rate_counts_refusals_only(corpus):
+    assert_measure(h.release_rate_substantive(corpus), "jiyuan-city_2021", 87 + 16, 87 + 16 + 17)
 
 
-def test_jiyuan_completion_and_carry_forward_over_received_plus_carried_over(values):
-    assert_measure(h.completion_rate(values), "jiyuan-city_2021", 163, 165 + 1)
-    assert_measure(h.carry_forward_rate(values), "jiyuan-city_2021", 3, 165 + 1)
+def test_jiyuan_completion_and_carry_forward_over_received_plus_carried_over(corpus):
+    assert_measure(h.completion_rate(corpus), "jiyuan-city_2021", 163, 165 + 1)
+    assert_measure(h.carry_forward_rate(corpus), "jiyuan-city_2021", 3, 165 + 1)
 
 
-def test_jiyuan_unable_not_held_not_processed_other(values):
-    assert_measure(h.unable_rate(values), "jiyuan-city_2021", 32 + 4 + 0, 163)
-    assert_measure(h.not_held_share(values), "jiyuan-city_2021", 32, 163)
-    assert_measure(h.not_processed_rate(values), "jiyuan-city_2021", 1 + 2 + 0 + 0 + 2, 163)
-    assert_measure(h.other_rate(values), "jiyuan-city_2021", 0 + 0 + 2, 163)
+def test_jiyuan_unable_not_held_not_processed_other(corpus):
+    assert_measure(h.unable_rate(corpus), "jiyuan-city_2021", 32 + 4 + 0, 163)
+    assert_measure(h.not_held_share(corpus), "jiyuan-city_2021", 32, 163)
+    assert_measure(h.not_processed_rate(corpus), "jiyuan-city_2021", 1 + 2 + 0 + 0 + 2, 163)
+    assert_measure(h.other_rate(corpus), "jiyuan-city_2021", 0 + 0 + 2, 163)
 
 
-def test_jiyuan_natural_persons_column(values):
-    r = h.release_rate_strict(values, by_applicant=True).loc[("jiyuan-city_2021", "natural_person")]
+def test_jiyuan_natural_persons_column(corpus):
+    r = h.release_rate_strict(corpus, by_applicant=True).loc[("jiyuan-city_2021", "natural_person")]
     assert (r["num"], r["den"]) == (83, 159)
 
 
-def test_jiyuan_ambiguous_table_four_gives_no_correction_rate(values):
+def test_jiyuan_ambiguous_table_four_gives_no_correction_rate_and_names_the_finding(corpus, zh):
     # Line 85 prints 16 cells for 15 columns: the cells are ambiguous, so unknown, never 0.
-    r = row(h.correction_rate("review", values), "jiyuan-city_2021")
+    r = h.correction_rate(corpus, "review").loc["jiyuan-city_2021"]
     assert math.isnan(r["den"]) and math.isnan(r["rate"])
+    assert "structure" in r["rests_on"].split()
+    assert zh.rate(r).startswith("无法计算")
 
 
 # Suqian (2021 format, hand-transcribed CSVs)
 
-def test_suqian_2023_measures(values):
+def test_suqian_2023_measures(corpus):
     rid = "suqian-city_2023"
-    assert_measure(h.release_rate_strict(values), rid, 1191, 3486)
-    assert_measure(h.release_rate_substantive(values), rid, 1191 + 328,
+    assert_measure(h.release_rate_strict(corpus), rid, 1191, 3486)
+    assert_measure(h.release_rate_substantive(corpus), rid, 1191 + 328,
                    1191 + 328 + (0 + 27 + 6 + 38 + 20 + 9 + 21 + 21))
-    assert_measure(h.completion_rate(values), rid, 3486, 3511 + 96)
-    assert_measure(h.carry_forward_rate(values), rid, 121, 3511 + 96)
-    assert_measure(h.not_held_share(values), rid, 1047, 3486)
-    assert_measure(h.other_rate(values), rid, 40 + 10 + 291, 3486)
+    assert_measure(h.completion_rate(corpus), rid, 3486, 3511 + 96)
+    assert_measure(h.carry_forward_rate(corpus), rid, 121, 3511 + 96)
+    assert_measure(h.not_held_share(corpus), rid, 1047, 3486)
+    assert_measure(h.other_rate(corpus), rid, 40 + 10 + 291, 3486)
 
 
-def test_suqian_2024_measures(values):
+def test_suqian_2024_measures(corpus):
     rid = "suqian-city_2024"
-    assert_measure(h.release_rate_strict(values), rid, 1431, 3521)
-    assert_measure(h.release_rate_substantive(values), rid, 1431 + 471,
+    assert_measure(h.release_rate_strict(corpus), rid, 1431, 3521)
+    assert_measure(h.release_rate_substantive(corpus), rid, 1431 + 471,
                    1431 + 471 + (2 + 1 + 4 + 17 + 21 + 11 + 23 + 13))
-    assert_measure(h.completion_rate(values), rid, 3521, 3525 + 121)
-    assert_measure(h.unable_rate(values), rid, 897 + 36 + 8, 3521)
-    assert_measure(h.not_processed_rate(values), rid, 87 + 27 + 0 + 3 + 0, 3521)
+    assert_measure(h.completion_rate(corpus), rid, 3521, 3525 + 121)
+    assert_measure(h.unable_rate(corpus), rid, 897 + 36 + 8, 3521)
+    assert_measure(h.not_processed_rate(corpus), rid, 87 + 27 + 0 + 3 + 0, 3521)
 
 
-def test_suqian_correction_rates_exclude_pending_cases(values):
-    assert_measure(h.correction_rate("review", values), "suqian-city_2023", 17, 440 - 26)
-    assert_measure(h.correction_rate("litigation_direct", values), "suqian-city_2023", 1, 24 - 6)
-    assert_measure(h.correction_rate("litigation_after_review", values), "suqian-city_2023", 0, 89 - 9)
-    assert_measure(h.correction_rate("review", values), "suqian-city_2024", 18, 170 - 36)
+def test_suqian_correction_rates_exclude_pending_cases(corpus):
+    assert_measure(h.correction_rate(corpus, "review"), "suqian-city_2023", 17, 440 - 26)
+    assert_measure(h.correction_rate(corpus, "litigation_direct"), "suqian-city_2023", 1, 24 - 6)
+    assert_measure(h.correction_rate(corpus, "litigation_after_review"), "suqian-city_2023", 0, 89 - 9)
+    assert_measure(h.correction_rate(corpus, "review"), "suqian-city_2024", 18, 170 - 36)
 
 
-def test_correction_rate_marks_small_denominators(values):
+def test_suqian_2023_dispute_and_correction_conversion_rates(corpus):
+    # 行政复议 440 + 诉讼 24 + 89 cases over 3,511 new requests; corrected 17 + 1 + 0.
+    assert_measure(h.dispute_rate(corpus), "suqian-city_2023", 440 + 24 + 89, 3511)
+    assert_measure(h.correction_conversion_rate(corpus), "suqian-city_2023", 17 + 1 + 0, 3511)
+    f = h.funnel(corpus).loc["suqian-city_2023"]
+    assert (f["received"], f["challenged"], f["corrected"]) == (3511, 553, 18)
+
+
+def test_correction_rate_marks_small_denominators(corpus, en):
     # Shanghai 2019, 行政复议: 维持 5, 尚未审结 2, 总计 7 (纠正 and 其他 blank = 0) -> 0 of 5, small.
-    r = row(h.correction_rate("review", values), "shanghai-gov-office_2019")
+    r = h.correction_rate(corpus, "review").loc["shanghai-gov-office_2019"]
     assert (r["num"], r["den"], bool(r["small"])) == (0, 5, True)
+    assert en.rate(r) == "0.0 % (0/5, small n)"
     with pytest.raises(ValueError):
-        h.correction_rate("appeal", values)
+        h.correction_rate(corpus, "appeal")
 
 
-def test_suqian_carry_over_chain_holds(values):
-    chain = h.carry_over_chain(values).set_index("report_from")
-    assert chain.loc["suqian-city_2023", "carried_forward"] == 121
-    assert chain.loc["suqian-city_2023", "carried_over"] == 121
-    assert not chain.loc["suqian-city_2023", "broken"]
+def test_hongze_2023_review_rate_rests_on_the_contradicted_total_not_on_a_zero_denominator(corpus, zh):
+    # Printed 行政复议 总计 0 beside parts adding to 11: the rate is not "denominator 0", it names the finding.
+    r = h.correction_rate(corpus, "review").loc["hongze-district_2023"]
+    assert "I3" in r["rests_on"].split() and math.isnan(r["rate"])
+    assert "分母为 0" not in zh.rate(r) and zh.rate(r).startswith("无法计算")
+    assert h.contradicted(corpus, ["review.total"])["hongze-district_2023"]
+    assert not h.contradicted(corpus, ["review.total"])["suqian-city_2023"]
 
 
-# Shanghai 2019 (2019 format): blank cells are 0; the blank 总计 column is the sum of the applicant columns.
-
-def test_shanghai_2019_blank_cells_count_as_zero(values):
-    v = values[(values["report_id"] == "shanghai-gov-office_2019") & (values["item"] == "refused.third_party")
-               & (values["applicant"] == "natural_person")]
-    assert v["missing"].iloc[0] == "blank" and v["number"].iloc[0] == 0
+def test_suqian_carry_over_chain_holds(corpus):
+    chain = h.carry_over_chain(corpus).set_index("body").loc["宿迁市（全市汇总）"]
+    assert (chain["year"], chain["carried_forward"], chain["carried_over"], chain["broken"]) == (2023, 121, 121, False)
 
 
-def test_shanghai_2019_measures_use_the_sum_of_applicant_columns(values):
+# Shanghai 2019 (2019 format): the blank 总计 column is derived by the engine from the applicant columns.
+
+def test_shanghai_2019_measures_use_the_sum_of_applicant_columns_and_are_marked(corpus):
     rid = "shanghai-gov-office_2019"
-    assert_measure(h.release_rate_strict(values), rid, 258 + 12 + 1 + 1, 805)
+    assert_measure(h.release_rate_strict(corpus), rid, 258 + 12 + 1 + 1, 805)
     refused = 14 + 5 + (3 + 1) + (10 + 2)
-    assert_measure(h.release_rate_substantive(values), rid, 272 + 3, 272 + 3 + refused)
-    assert_measure(h.not_held_share(values), rid, 252 + 12 + 1, 805)
-    assert_measure(h.completion_rate(values), rid, 805, 859 + 18)
+    assert_measure(h.release_rate_substantive(corpus), rid, 272 + 3, 272 + 3 + refused)
+    assert_measure(h.not_held_share(corpus), rid, 252 + 12 + 1, 805)
+    assert_measure(h.completion_rate(corpus), rid, 805, 859 + 18)
+    assert {"I1", "I2"} <= set(h.release_rate_strict(corpus).loc[rid, "rests_on"].split())
 
 
-# 2019 <-> 2021 alignment
-
-def test_align_formats_sums_the_three_2021_other_rows(values):
-    a = h.align_formats(values)
-    other = a[(a["report_id"] == "suqian-city_2023") & (a["item"] == "other")].set_index("applicant")["number"]
-    assert other["total"] == 40 + 10 + 291
-    assert other["natural_person"] == 40 + 10 + 287
-    assert not a["item"].isin(h.OTHER_ROWS_2021).any()
-
-
-def test_align_formats_keeps_a_printed_single_other_row(values):
-    a = h.align_formats(values)
-    sh = a[(a["report_id"] == "shanghai-gov-office_2019") & (a["item"] == "other")]
-    assert len(sh) == 7 and (sh["number"] == 0).all()
-    hz = a[(a["report_id"] == "hongze-district_2023") & (a["item"] == "other")]
-    assert len(hz) == 7  # printed as one row: kept, not doubled
+def test_outcome_mix_uses_the_merged_other_row_once(corpus):
+    mix = h.outcome_mix(corpus)
+    assert mix.loc["suqian-city_2023", ("count", "other")] == 40 + 10 + 291
+    assert mix.loc["jiyuan-city_2021", ("count", "granted")] == 87
+    assert mix.loc["jiyuan-city_2021", ("count", "refused")] == 17
+    assert mix.loc["jiyuan-city_2021", "share"].sum() == pytest.approx(1.0)
+    assert h.group_items(corpus, "other") == ["other"]
 
 
-def test_align_formats_can_keep_the_detail_rows(values):
-    a = h.align_formats(values, keep_detail=True)
-    rows = a[(a["report_id"] == "suqian-city_2023") & (a["applicant"] == "total")].set_index("item")["number"]
-    assert rows["other.unpaid_fee"] == 10 and rows["other"] == 341
+def test_ranking_ranks_peers_and_shows_small_reports_unranked(corpus):
+    r = h.ranking(corpus, "release_rate_strict").set_index("report_id")
+    assert r.loc["hongze-district_2023", "handled"] == 21 and not r.loc["hongze-district_2023", "ranked"]
+    assert r.loc["suqian-city_2023", "ranked"] and r.loc["suqian-city_2023", "rank"] == 1
 
 
-def test_outcome_groups_cover_every_table_three_outcome():
-    assert h.outcome_groups["refused.third_party"] == "refused"
-    assert h.outcome_groups["other"] == "other" and h.outcome_groups["other.unpaid_fee"] == "other"
-    assert h.outcome_groups["carried_forward"] == "carried_forward"
-    assert "received" not in h.outcome_groups and "total" not in h.outcome_groups
-    colours = [g.colour for g in h.OUTCOME_GROUPS.values()]
-    assert len(set(colours)) == len(colours) == 7
+def test_key_figures_compare_with_the_previous_report(corpus):
+    kf = h.key_figures(corpus, "suqian-city_2024").set_index("key")
+    assert kf.loc["received", "value"] == 3525 and kf.loc["received", "previous"] == 3511
+    assert kf.loc["received", "change"] == 14
+    assert kf.loc["release_rate_strict", "previous"] == pytest.approx(1191 / 3486)
+    assert h.previous_report(corpus, "suqian-city_2023") is None
 
 
-def test_outcome_mix_shares_add_to_one(values):
-    mix = h.outcome_mix(values)
-    j = mix[mix["report_id"] == "jiyuan-city_2021"].set_index("group")
-    assert j.loc["granted", "count"] == 87 and j.loc["refused", "count"] == 17
-    assert j["share"].sum() == pytest.approx(1.0)
+# labels and words
 
-
-# labels
-
-def test_label_reads_the_codebook():
-    assert h.label("granted") == "（一）予以公开"
-    assert h.label("granted", "en") == "Disclosed in full"
-    assert h.label("refused.third_party", short=True) == "保护第三方合法权益"
-    assert h.label("refused.third_party", "en", short=True) == "Third-party rights"
-    assert h.label("natural_person") == "自然人"
-    assert h.label("total", section="applicant") == "总计"
-    assert h.label("total") == "（七）总计"
-    assert h.label("review") == "行政复议"
-    assert h.label("release_rate_strict") == "公开率（严格口径）"
-    assert h.label("organisations", "en") == "Organisations"
-    assert h.reason_label("refused.third_party") == "不予公开 · 保护第三方合法权益"
-    assert h.reason_label("other", "en") == "Other handling"
+def test_labels_read_the_codebook_groups_and_check_definitions(zh, en):
+    assert zh.label("granted") == "予以公开" and en.label("granted") == "Disclosed in full"
+    assert zh.label("refused.third_party", short=True) == "保护第三方合法权益"
+    assert en.label("refused.third_party", short=True) == "Third-party rights"
+    assert zh.label("total") == "（七）总计" and zh.label("total", section="applicant") == "总计"
+    assert zh.label("natural_person") == "自然人"
+    assert zh.label("release_rate_strict") == "公开率（严格口径）"
+    assert zh.checks("I3") == "复议诉讼之和"
     with pytest.raises(KeyError):
-        h.label("no.such.code")
+        zh.label("no.such.code")
+    with pytest.raises(KeyError):
+        zh("no.such.text")
+
+
+def test_words_reject_an_unknown_language(corpus):
     with pytest.raises(ValueError):
-        h.label("granted", "fr")
+        h.words(corpus, "fr")
 
 
-def test_load_values_orders_codes_as_the_codebook(values):
-    cats = list(values["item"].cat.categories)
-    assert cats.index("received") < cats.index("granted") < cats.index("total") < cats.index("carried_forward")
-    assert list(values["applicant"].cat.categories) == h.APPLICANTS
-    wide = h.load_values(wide=True)
-    assert wide.loc[("jiyuan-city_2021", "received"), "total"] == 165
+def test_rate_text_says_numerator_denominator_and_small_n(zh):
+    assert zh.rate({"rate": 87 / 163, "num": 87, "den": 163, "small": False}) == "53.4 %（87/163）"
 
 
-def test_rate_text_says_numerator_denominator_and_small_n():
-    assert h.rate_text({"rate": 87 / 163, "num": 87, "den": 163}) == "53.4 %（87/163）"
-    assert h.rate_text({"rate": 0.0, "num": 0, "den": 5}, "en") == "0.0 % (0/5, small n)"
-
-
-def test_source_line_names_each_report_by_body_and_year():
-    assert h.source_line(["jiyuan-city_2021", "suqian-city_2023"]) == \
+def test_source_line_names_each_report_by_body_and_year(corpus, zh):
+    assert zh.source(["jiyuan-city_2021", "suqian-city_2023"], corpus.reports) == \
         "来源：政府信息公开工作年度报告（济源市人民政府 2021 年；宿迁市（全市汇总） 2023 年）"
 
 
-def test_an_ambiguous_cell_makes_sums_unknown_not_smaller(tmp_path, monkeypatch):
-    """Shanghai 2019 予以公开: its 总计 is blank, so it is the sum of the applicant columns (272). With one
-    applicant cell ambiguous that sum, the organisations' count and the pooled reason shares must be unknown."""
-    processed = tmp_path / "processed"
-    processed.mkdir()
-    for name in ("reports.csv", "checks.csv", "codebook.csv"):
-        (processed / name).write_bytes((h.PROCESSED / name).read_bytes())
-    table = pd.read_csv(h.PROCESSED / "values.csv", dtype=str, keep_default_na=False)
-    cell = ((table["report_id"] == "shanghai-gov-office_2019") & (table["item"] == "granted")
-            & (table["applicant"] == "commercial"))
-    assert table.loc[cell, "value"].tolist() == ["12"]
-    table.loc[cell, ["value", "missing"]] = ["", "ambiguous"]
-    table.to_csv(processed / "values.csv", index=False)
-    monkeypatch.setattr(h, "PROCESSED", processed)
-    values = h.load_values()
-    total = values[(values["report_id"] == "shanghai-gov-office_2019") & (values["item"] == "granted")
-                   & (values["applicant"] == "total")]
-    assert total["number"].isna().all()
-    volumes = h.applicant_volumes(values, item="granted")
-    assert math.isnan(volumes.loc["shanghai-gov-office_2019", "organisations"])
-    assert volumes.loc["shanghai-gov-office_2019", "natural_person"] == 258
+def test_text_from_a_report_is_escaped_before_it_reaches_markdown_or_html():
+    name = "[x](javascript:alert(1))<script>alert(2)</script>"
+    md = h.escape_md(name)
+    assert "](" not in md.replace("\\](", "").replace("\\]\\(", "") and "<script>" not in md
+    assert "\\[x\\]\\(javascript:alert\\(1\\)\\)" in md
+    html = h.html_table(pd.DataFrame({"机关": [name]}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_every_text_has_both_languages():
+    texts = h.data.read_labels("texts")
+    assert not texts["key"].duplicated().any()
+    assert (texts["zh"] != "").all() and (texts["en"] != "").all()

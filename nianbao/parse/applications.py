@@ -8,13 +8,13 @@ from nianbao import codebook
 from nianbao.document import Row
 from nianbao.model import Finding
 from nianbao.normalize import label_key
-from nianbao.parse.labels import GROUPS, applicant_of_header, application_code, group_of
+from nianbao.parse.labels import applicant_of_header, application_code, group_of
 from nianbao.parse.rows import SplitRow, fit, is_page_furniture, split_row
 from nianbao.parse.table import Table, cell_count_finding, duplicate_row_finding, make_value
 
 SECTION = "applications"
 COLUMNS = list(codebook.applicants())
-OTHER_ROWS = GROUPS["other"][1]
+OTHER_ROWS = codebook.aligned_rows("other")
 MIN_LABELLED_ROWS = 3  # fewer labelled rows of numbers than this is not table 三 but a stray line
 
 

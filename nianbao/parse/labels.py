@@ -9,30 +9,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from nianbao import codebook
 from nianbao.normalize import label_key, squeeze
 
-# Section headings: the numeral that opens the heading, and words its text must contain.
+# Section headings: the numeral that opens the heading, and words of which its text must contain one. Section 四
+# names both review and litigation, so either will do: Pingtan 2022 misprints "行政法复议".
 SECTION_HEADINGS = {
     "一": ("总体情况",),
     "二": ("主动公开政府信息",),
     "三": ("收到和处理政府信息公开申请",),
-    "四": ("行政复议",),
+    "四": ("行政复议", "行政诉讼"),
     "五": ("存在的主要问题",),
     "六": ("其他需要报告",),
 }
 
 _AFTER_NUMERAL = "、.．:：,， "
 
-# Table 三 groups: a group label, and its numbered items in printed order.
-GROUPS = {
-    "refused": ("不予公开", ["refused.state_secret", "refused.prohibited_by_law", "refused.security_stability",
-                             "refused.third_party", "refused.internal_affairs", "refused.deliberative",
-                             "refused.enforcement_file", "refused.inquiry_matter"]),
-    "unable": ("无法提供", ["unable.not_held", "unable.needs_creation", "unable.unclear"]),
-    "not_processed": ("不予处理", ["not_processed.petition", "not_processed.repeated", "not_processed.publication",
-                                   "not_processed.excessive", "not_processed.confirmation"]),
-    "other": ("其他处理", ["other.no_correction", "other.unpaid_fee", "other.other"]),
-}
+# Table 三 groups and the words of their group labels; which items belong to a group is the codebook's.
+GROUP_WORDS = {"refused": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
 
 # Words that identify a table-三 row (checked in this order; the first code whose word the label holds wins).
 APPLICATION_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -68,7 +62,7 @@ _LEADING_NUMBER = re.compile(r"^(\d)\D")
 
 def group_of(key: str) -> str | None:
     """The table-三 group a label names, if it names one."""
-    for group, (word, _) in GROUPS.items():
+    for group, word in GROUP_WORDS.items():
         if word in key:
             return group
     return None
@@ -93,10 +87,10 @@ def application_code(label: str, group: str | None) -> tuple[str | None, str]:
             return code, ""
     number = _LEADING_NUMBER.match(key)
     if number and group is not None:
-        codes = GROUPS[group][1]
+        codes = codebook.numbered_items(group)
         position = int(number[1]) - 1
         if 0 <= position < len(codes):
-            return codes[position], f"label matched by its number in group {GROUPS[group][0]}: printed {label!r}"
+            return codes[position], f"label matched by its number in group {GROUP_WORDS[group]}: printed {label!r}"
     return None, ""
 
 
@@ -193,7 +187,7 @@ def section_of_heading(text: str) -> str | None:
     if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
         return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
     for numeral, words in SECTION_HEADINGS.items():
-        if opening[0] == numeral and all(word in key for word in words):
+        if opening[0] == numeral and any(word in key for word in words):
             return numeral
     return None
 

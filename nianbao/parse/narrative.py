@@ -15,16 +15,21 @@ SECTION = "narrative"
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 # Patterns over the report's running text with whitespace removed; the first match of each counts.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,16}?申请[件数量为共计]{0,4}" + _N + r"件")),
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,24}?申请[件数量为共计]{0,4}" + _N + r"件")),
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,4}?" + _N + r"件[^。；;\d]{0,8}?申请")),
     ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + r"件")),
-    ("narrative.carried_forward", re.compile(_N + r"件申请[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)下一?年度")),
+    ("narrative.carried_forward", re.compile(r"(?<!上)结转(?:至|到)\d{4}年度?" + _N + r"件")),
+    ("narrative.carried_forward", re.compile(_N + r"件(?:申请)?[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)?下一?年度")),
     ("narrative.completion_rate", re.compile(r"办结率[^。；;\d]{0,6}?" + _N + r"%")),
     ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + r"[件起]")),
     ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")),
 ]
 _REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、|与)行政诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")
 _FEE = re.compile(r"收取[^。；;\d]{0,24}?处理费(?:用)?(?:共计|合计|共|为)?" + _N + r"元")
-_NO_FEE = re.compile(r"(?:未|没有|不)收取[^。；;\d]{0,24}?(?:处理费|费用)")
+_NO_FEE = re.compile(r"(?:未|没有|不|无)收取[^。；;\d]{0,24}?(?:处理费|费用)")
+# A rate counts only in a sentence about information requests: Pingtan 2020 states the 办结率 of citizens' appeals
+# to a television programme (群众诉求 … 办结率100%) in the same section.
+_SENTENCE_WORD = {"narrative.completion_rate": "申请"}
 
 
 @dataclass
@@ -63,12 +68,22 @@ def _counts(rows: list[Row], wanted: set[str]) -> list[Value]:
     for item, pattern in PATTERNS:
         if item not in wanted or item in {value.item for value in values}:
             continue
-        match = pattern.search(searched)
+        match = next((m for m in pattern.finditer(searched) if _in_sentence_about(searched, m, _SENTENCE_WORD.get(item))),
+                     None)
         if match:
             values.append(_value(item, match[0], match[1], text.where(match.start())))
         elif combined and item in ("narrative.review_cases", "narrative.litigation_cases") and float(combined[1]) == 0:
             values.append(_value(item, combined[0], combined[1], text.where(combined.start())))
     return values
+
+
+def _in_sentence_about(text: str, match: re.Match[str], word: str | None) -> bool:
+    """True when the sentence (up to its 。) that holds ``match`` contains ``word``, or when no word is asked for."""
+    if word is None:
+        return True
+    start = text.rfind("。", 0, match.start()) + 1
+    end = text.find("。", match.end())
+    return word in text[start:end if end >= 0 else len(text)]
 
 
 def parse_narrative(overview: list[Row], fallback: list[Row], whole: list[Row]) -> list[Value]:
