@@ -51,7 +51,8 @@ ENGINE := $(call find_files,nianbao)
 RAW_FILES := $(call find_files,$(RAW))
 HELPERS := $(wildcard helpers.py) $(call find_files,helpers,-name '*.py')
 LABELS := $(wildcard data/*.csv)
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Every numbered notebook; NOTEBOOKS="notebooks/01_….ipynb …" (argument or environment) builds a subset.
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 EXECUTED_NOTEBOOKS := $(patsubst notebooks/%,$(EXECUTED)/%,$(NOTEBOOKS))
 PUBLISH := $(call find_files,publish)
 # BRIEFINGS as a file, rewritten (when make reads this Makefile) only when it changes, so that a new selection
@@ -110,7 +111,7 @@ $(EXECUTED)/%.ipynb: notebooks/%.ipynb $(TABLES) $(HELPERS) $(LABELS) publish/no
 notebooks: $(EXECUTED_NOTEBOOKS)
 
 $(INDEX): $(EXECUTED_NOTEBOOKS) $(TABLES) $(HELPERS) $(LABELS) $(PUBLISH) $(SELECTION) | $(ENV_READY)
-	"$(PY)" -m publish.site --executed $(EXECUTED) --processed $(PROCESSED) --figures $(FIGURES) \
+	"$(PY)" -m publish.site --notebooks $(EXECUTED_NOTEBOOKS) --processed $(PROCESSED) --figures $(FIGURES) \
 	  --out $(SITE) --briefings "$(BRIEFINGS)"
 
 site: $(INDEX)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import helpers as h
 from publish import data as d
 
 #: With at most this many reports every report gets a briefing (BRIEFINGS=auto); above it, the latest report of
@@ -27,7 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LANGS = ("zh", "en")
 KEY_COUNTS = ["received", "carried_over", "total", "granted", "partially_granted", "carried_forward"]
 KEY_RATES = ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate", "other_rate",
-             "completion_rate"]
+             "completion_rate", "correction_rate.review", "dispute_rate"]
 
 
 @dataclass
@@ -55,89 +56,85 @@ def select(table: pd.DataFrame, spec: str) -> Selection:
     return Selection(wanted, "listed")
 
 
-def _count(n) -> str:
-    return "—" if pd.isna(n) else f"{n:,.0f}"
+def _rate(row: pd.Series, measure: str, hw: h.Words) -> str:
+    values = {f: row[f"{measure}.{f}"] for f in ("rate", "num", "den", "small")}
+    return hw.rate(values) if pd.notna(values["rate"]) else hw.rate({**values, "rests_on": row[f"{measure}.rests_on"]})
 
 
-def _rate(row: pd.Series, measure: str, h, lang: str) -> str:
-    rate = row[f"{measure}.rate"]
-    if pd.isna(rate):
+def _change(now, then, rate: bool) -> str:
+    if pd.isna(now) or pd.isna(then):
         return "—"
-    return h.rate_text({"rate": rate, "num": row[f"{measure}.num"], "den": row[f"{measure}.den"]}, lang)
+    if now == then:
+        return "0"
+    return f"{100 * (now - then):+.1f} pp" if rate else f"{now - then:+,.0f}"
 
 
-def _count_change(now, then) -> str:
-    return "—" if pd.isna(now) or pd.isna(then) else f"{now - then:+,.0f}"
-
-
-def _rate_change(now, then) -> str:
-    return "—" if pd.isna(now) or pd.isna(then) else f"{100 * (now - then):+.1f} pp"
-
-
-def figure_label(key: str, h, w) -> str:
+def figure_label(key: str, hw: h.Words, w) -> str:
     """A count's label: the site's own words for table 三's rows, the block's label for table 四's totals."""
-    if "." in key:
-        return h.label(key.split(".")[0], w.lang)
-    return w.t(f"fig_{key}")
+    return hw.label(key.removesuffix(".total")) if key.endswith(".total") else w.t(f"fig_{key}")
 
 
-def key_figures(row: pd.Series, prev: pd.Series | None, h, w) -> list[dict]:
-    """The briefing's table: label, this report's figure, the previous report's, the change, and the mark."""
-    lang = w.lang
+def key_figures(row: pd.Series, prev: pd.Series | None, blocks: list[str], hw: h.Words, w) -> list[dict]:
+    """The briefing's table: label, this report's figure, the previous report's, the change, and the checks the
+    figure rests on (its mark)."""
     rows = []
-    for key in KEY_COUNTS + [f"{b}.total" for b in d.BLOCKS]:
-        label = figure_label(key, h, w)
-        rows.append(dict(label=label, value=_count(row[key]), previous=_count(prev[key]) if prev is not None else "",
-                         change=_count_change(row[key], prev[key]) if prev is not None else "",
-                         marked=key in row["marked"]))
+    for key in KEY_COUNTS + [f"{b}.total" for b in blocks]:
+        rows.append(dict(label=figure_label(key, hw, w), value=h.fmt_n(row[key]),
+                         previous=h.fmt_n(prev[key]) if prev is not None else "",
+                         change=_change(row[key], prev[key], rate=False) if prev is not None else "",
+                         rests_on=hw.checks(row[f"{key}.rests_on"]) if row[f"{key}.rests_on"] else ""))
     for m in KEY_RATES:
-        rows.append(dict(label=h.label(m, lang), value=_rate(row, m, h, lang),
-                         previous=_rate(prev, m, h, lang) if prev is not None else "",
-                         change=_rate_change(row[f"{m}.rate"], prev[f"{m}.rate"]) if prev is not None else "",
-                         marked=m in row["marked"]))
+        rows.append(dict(label=hw.label(m), value=_rate(row, m, hw),
+                         previous=_rate(prev, m, hw) if prev is not None else "",
+                         change=_change(row[f"{m}.rate"], prev[f"{m}.rate"], rate=True) if prev is not None else "",
+                         rests_on=hw.checks(row[f"{m}.rests_on"]) if row[f"{m}.rests_on"] else ""))
     return rows
 
 
-def gather(corpus: d.Corpus, table: pd.DataFrame, selection: Selection, words) -> list[dict]:
+def outcomes(mix: pd.DataFrame, rid: str, hw: h.Words, w, colours: dict[str, str]) -> list[dict]:
+    """The outcome mix of one report as legend items and bar widths."""
+    if rid not in mix.index or pd.isna(mix.at[rid, ("handled", "")]):
+        return []
+    return [dict(text=w.t("legend_item", label=hw.label(g), count=h.fmt_n(mix.at[rid, ("count", g)]),
+                          share=h.pct(mix.at[rid, ("share", g)])),
+                 colour=colours[g], share=float(mix.at[rid, ("share", g)])) for g in h.OUTCOME_GROUPS]
+
+
+def gather(corpus: h.Corpus, table: pd.DataFrame, selection: Selection, words) -> list[dict]:
     """Everything each selected briefing shows, in both languages: {report_id, body, year, zh: {...}, en: {...}}."""
-    h = corpus.helpers
     by_id = table.set_index("report_id", drop=False)
     prev_of = d.previous_reports(table)
-    mix = h.outcome_mix(corpus.values)
-    mix = mix.assign(report_id=mix["report_id"].astype(str))
-    mix = mix[mix["report_id"].isin(selection.report_ids)]
-    mixes = {rid: m for rid, m in mix.groupby("report_id")}
+    mix = h.outcome_mix(corpus)
+    mix.index = mix.index.astype(str)
+    colours = h.palette()
+    blocks = h.review_blocks(corpus)
+    helper_words = {lang: h.words(corpus, lang) for lang in LANGS}
+    wanted = set(selection.report_ids)
     findings = corpus.findings.assign(report_id=corpus.findings["report_id"].astype(str))
-    findings = {rid: f for rid, f in findings[findings["report_id"].isin(selection.report_ids)].groupby("report_id")}
+    findings = {rid: f for rid, f in findings[findings["report_id"].isin(wanted)].groupby("report_id")}
     out = []
     for rid in selection.report_ids:
         row = by_id.loc[rid]
-        prev_id = prev_of.get(rid)
-        prev = by_id.loc[prev_id] if prev_id else None
-        item = dict(report_id=rid, body=row["body"], body_en=row["body_en"], year=int(row["year"]))
+        prev = by_id.loc[prev_of[rid]] if prev_of.get(rid) else None
+        item = dict(report_id=rid, body=row["body"], year=int(row["year"]))
         for lang in LANGS:
-            w = words[lang]
-            body = row["body"] if lang == "zh" else row["body_en"]
-            own = mixes.get(rid, pd.DataFrame(columns=["group", "count", "share", "handled"]))
+            w, hw = words[lang], helper_words[lang]
+            name = {"zh": "body", "en": "body_en"}[lang]
+            figures = key_figures(row, prev, blocks, hw, w)
             item[lang] = dict(
-                title=w.t("briefing_title", body=body, year=int(row["year"])),
-                subtitle=(w.t("briefing_sub", year=int(row["year"]),
-                              prev=f"{prev['body'] if lang == 'zh' else prev['body_en']} {int(prev['year'])}")
+                title=w.t("briefing_title", body=row[name], year=int(row["year"])),
+                subtitle=(w.t("briefing_sub", year=int(row["year"]), prev=f"{prev[name]} {int(prev['year'])}")
                           if prev is not None else w.t("briefing_no_prev", year=int(row["year"]))),
                 year=int(row["year"]), prev_year=int(prev["year"]) if prev is not None else None,
-                figures=key_figures(row, prev, h, w),
-                handled=_count(own["handled"].iloc[0]) if len(own) else "—",
-                outcomes=[dict(text=w.t("legend_item", label=h.group_label(str(o.group), lang), count=_count(o.count),
-                                        share=h.pct(o.share)),
-                               colour=h.group_colour(str(o.group)),
-                               share=0.0 if pd.isna(o.share) else float(o.share)) for o in own.itertuples()],
+                figures=figures, any_marked=any(f["rests_on"] for f in figures),
+                handled=h.fmt_n(mix.at[rid, ("handled", "")]) if rid in mix.index else "—",
+                outcomes=outcomes(mix, rid, hw, w, colours),
                 findings=[dict(severity=str(f.severity), severity_label=w.t(f"severity_{f.severity}"),
                                message=getattr(f, f"message_{lang}")) for f in
                           findings.get(rid, pd.DataFrame()).itertuples()],
-                other_lang="en" if lang == "zh" else "zh",
-                other_href=page_name(rid, "en" if lang == "zh" else "zh"),
+                other_lang={"zh": "en", "en": "zh"}[lang],
+                other_href=page_name(rid, {"zh": "en", "en": "zh"}[lang]),
             )
-            item[lang]["any_marked"] = any(f["marked"] for f in item[lang]["figures"])
         out.append(item)
     return out
 

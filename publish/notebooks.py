@@ -5,7 +5,7 @@
 
 The Makefile calls this once per notebook (make decides which are stale). The notebook gets the papermill
 parameters ``processed``, ``figures`` and ``lang``; its kernel runs in notebooks/. The executed copy is written to
-OUTPUT only when every cell ran: a failed run leaves no OUTPUT (so the site, which depends on it, is not built from
+OUTPUT only when every cell ran: a failed run leaves no OUTPUT (and removes an older one) (so the site, which depends on it, is not built from
 it), writes its copy with the traceback to ``failed/`` beside OUTPUT for the developer, and exits 1 with a message
 naming the notebook, the cell and the error.
 """
@@ -106,6 +106,7 @@ def execute(source: Path, output: Path, parameters: dict) -> tuple[float, list[s
             )
     except Exception as error:  # PapermillExecutionError, a dead kernel, a bad notebook …
         copy = failed_copy(output)
+        output.unlink(missing_ok=True)  # an older copy no longer stands for this notebook
         if partial.exists():
             copy.parent.mkdir(parents=True, exist_ok=True)
             partial.replace(copy)

@@ -1,6 +1,6 @@
 """Build the reader site: one folder that can be mailed or served, with its own font and no network access.
 
-    python -m publish.site --executed build/executed --processed data/processed --figures figures --out site \
+    python -m publish.site --notebooks build/executed/*.ipynb --processed data/processed --figures figures --out site \
         [--briefings auto|all|none|ID,ID]
 
 Pages, each from its template in publish/templates/ (Python here only gathers what they show):
@@ -32,6 +32,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+import helpers as h
 from publish import briefings as br
 from publish import data as d
 from publish import fonts
@@ -41,7 +42,7 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 WORDS = HERE / "words.csv"
 NOTEBOOK_TEMPLATE = "nianbao_notebook"
-TABLES = ["reports", "values", "checks", "codebook"]
+TABLES = ["reports", "values", "checks", "check_definitions", "codebook"]
 BOM = "\ufeff"
 THUMB_WIDTH = 600  # px: sharp at the gallery's ~300 CSS px on a 2× screen
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
@@ -142,7 +143,8 @@ def gather_figures(figures: Path, notebooks: dict[str, Page], site: Path) -> lis
         name = sidecar.stem
         item = dict(name=name, title=meta.get("title") or name, caption=meta.get("caption") or "",
                     source=meta.get("source") or "", page=page, png=f"figures/{name}.png", svg=f"figures/{name}.svg",
-                    csv=None, thumb=f"figures/thumbs/{name}.webp")
+                    csv=None, thumb=f"figures/thumbs/{name}.webp",
+                    definitions=[str(code) for code in meta.get("definitions") or []])
         shutil.copyfile(png, site / item["png"])
         if sidecar.with_suffix(".svg").exists():
             shutil.copyfile(sidecar.with_suffix(".svg"), site / item["svg"])
@@ -158,21 +160,22 @@ def gather_figures(figures: Path, notebooks: dict[str, Page], site: Path) -> lis
     return out
 
 
-def measures_frame(table: pd.DataFrame, h, w: Words, lang: str = "zh") -> pd.DataFrame:
+def measures_frame(table: pd.DataFrame, hw: h.Words, w: Words, blocks: list[str]) -> pd.DataFrame:
     """The index's interactive table (and downloads/measures.csv): one row per report, labelled columns, counts and
     rates (as percentages) nullable where unknown, and the report's number of findings."""
     frame = pd.DataFrame({
-        w.t("col_body"): table["body"] if lang == "zh" else table["body_en"],
+        w.t("col_body"): table[{"zh": "body", "en": "body_en"}[w.lang]],
         w.t("col_level"): table["level"].map(lambda level: level_label(level, w)),
         w.t("col_parent"): table["parent"],
         w.t("col_year"): table["year"].astype(int).astype(str),
         w.t("col_received"): table["received"].astype("Float64").round().astype("Int64"),
         w.t("col_handled"): table["total"].astype("Float64").round().astype("Int64"),
     })
-    for m in ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate"]:
-        frame[f"{h.label(m, lang)} %"] = (100 * table[f"{m}.rate"].astype("Float64")).round(1)
-    for b in d.BLOCKS:
-        frame[h.label(b, lang)] = table[f"{b}.total"].astype("Float64").round().astype("Int64")
+    for m in ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate",
+              "correction_rate.review"]:
+        frame[f"{hw.label(m)} %"] = (100 * table[f"{m}.rate"].astype("Float64")).round(1)
+    for b in blocks:
+        frame[hw.label(b)] = table[f"{b}.total"].astype("Float64").round().astype("Int64")
     frame[w.t("col_findings")] = table["findings"].astype(int)
     frame["report_id"] = table["report_id"]
     return frame
@@ -213,15 +216,15 @@ def itables_script() -> str:
     return re.search(r"<script[^>]*>(.*)</script>", snippet, re.S).group(1)
 
 
-def corpus_sentence(reports: pd.DataFrame, table: pd.DataFrame, h, w: Words, lang: str = "zh") -> str:
+def corpus_sentence(reports: pd.DataFrame, table: pd.DataFrame, w: Words) -> str:
     """"This bulletin draws on N reports of M bodies (2019–2025): city 2, county 2, …" from reports.csv."""
     if table.empty:
         return ""
     first, last = int(table["year"].min()), int(table["year"].max())
     span = w.t("span_years", first=first, last=last) if first != last else w.t("span_year", first=first)
     levels = table["level"].map(lambda level: level_label(level, w)).value_counts()
-    level_text = w.t("levels_sep").join(w.t("level_count", level=level, n=n) for level, n in levels.items())
-    text = w.t("corpus", bodies=table["body"].nunique(), reports=len(table), span=span, levels=level_text)
+    level_text = w.t("levels_sep").join(w.t("level_count", level=level, n=f"{n:,}") for level, n in levels.items())
+    text = w.t("corpus", bodies=f"{table['body'].nunique():,}", reports=f"{len(table):,}", span=span, levels=level_text)
     failed = int((reports["status"].astype(str) == "failed").sum())
     return text + (w.t("failed_reports", n=failed) if failed else "")
 
@@ -231,70 +234,63 @@ def level_label(level: str, w: Words) -> str:
     return w.t(key) if key in w.table else (level or w.t("level_unknown"))
 
 
-def headline_cards(table: pd.DataFrame, h, w: Words, lang: str = "zh") -> dict | None:
+def headline_cards(table: pd.DataFrame, hw: h.Words, w: Words) -> dict | None:
     """The index's headline figures: the latest year pooled, and the change on the year before over the bodies
-    that reported both years."""
+    that reported both years; each marked with the checks it rests on."""
     top = d.headline(table)
     if not top:
         return None
-    figures, change = top["figures"], top.get("change", {})
-    cards = [dict(key="reports", label=w.t("reports_n"), value=f"{figures['reports']:,}",
-                  detail="", change="", marked=False)]
+    figures, change = top["figures"], top["change"]
+
+    def delta(key: str, rate: bool) -> str:
+        if key not in change or pd.isna(change[key]):
+            return ""
+        return f"{100 * change[key]:+.1f} pp" if rate else f"{change[key]:+,.0f}"
+
+    cards = [dict(key="reports", label=w.t("reports_n"), value=f"{figures['reports']['value']:,}", detail="",
+                  change="", rests_on="")]
     for key in ["received", "total", "review.total", "litigation_direct.total"]:
-        label = br.figure_label(key, h, w)
-        delta = change.get(key)
-        cards.append(dict(key=key, label=label, value=h.fmt_n(figures[key]), detail="",
-                          change="" if delta is None or pd.isna(delta) else f"{delta:+,.0f}",
-                          marked=key in figures["marked"]))
+        cards.append(dict(key=key, label=br.figure_label(key, hw, w), value=h.fmt_n(figures[key]["value"]),
+                          detail="", change=delta(key, False), rests_on=hw.checks(figures[key]["rests_on"])
+                          if figures[key]["rests_on"] else ""))
     for m in ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate"]:
         r = figures[m]
-        delta = change.get(m)
-        cards.append(dict(key=m, label=h.label(m, lang), value=h.pct(r["rate"]),
-                          detail=f"{h.fmt_n(r['num'])}/{h.fmt_n(r['den'])}",
-                          change="" if delta is None or pd.isna(delta) else f"{100 * delta:+.1f} pp",
-                          marked=m in figures["marked"]))
+        cards.append(dict(key=m, label=hw.label(m), value=h.pct(r["value"]),
+                          detail=f"{h.fmt_n(r['num'])}/{h.fmt_n(r['den'])}", change=delta(m, True),
+                          rests_on=hw.checks(r["rests_on"]) if r["rests_on"] else ""))
     return dict(year=top["year"], prev=top["prev"], both=top["both"], cards=cards,
-                any_marked=any(c["marked"] for c in cards))
+                any_marked=any(c["rests_on"] for c in cards))
 
 
-def definitions(corpus: d.Corpus, lang: str = "zh") -> dict:
-    """Every measure's formula (the helpers' docstrings), every check, and the codes one format has and the other
-    not (the codebook's ``formats``)."""
-    h = corpus.helpers
+def definitions(corpus: h.Corpus, hw: h.Words) -> dict:
+    """Every measure's formula (helpers' docstrings), every check as the engine defines it (check_definitions), and
+    the 2019 → 2021 format change (the engine's derivation rules and the codes only one format has)."""
+    import nianbao.derive
+
     measures = []
     for name, fn in h.MEASURES.items():
-        measures.append(dict(code=name, label=h.label(name, "zh"), label_en=h.label(name, "en"),
-                             formula=_doc_paragraphs(fn)))
-    measures.append(dict(code="correction_rate", label=f"{h.label('review', 'zh')}纠错率",
-                         label_en="Correction rate", formula=_doc_paragraphs(h.correction_rate)))
+        doc_of = h.correction_rate if name.startswith("correction_rate.") else fn
+        measures.append(dict(code=name, label=hw.label(name), label_en=h.words(corpus, "en").label(name),
+                             formula=_doc_paragraphs(doc_of)))
     examples = corpus.findings.drop_duplicates("check").set_index("check")
-    checks = [dict(code=c, label="", description=_check_description(c),
-                   example=str(examples.at[c, f"message_{lang}"]) if c in examples.index else "")
-              for c in h.CHECKS]
-    cb = h.load_codebook()
-    one_format = cb[(cb["section"] != "applicant") & (cb["formats"].str.strip() != "2019 2021")
-                    & (cb["formats"].str.strip() != "2019,2021")]
-    return dict(measures=measures, checks=checks,
-                format_change=dict(text=_doc_paragraphs(h.align_formats),
-                                   rows=[dict(code=r.code, label=getattr(r, f"label_{lang}"), formats=r.formats)
-                                         for r in one_format.itertuples()]))
+    checks = [dict(code=r.check, label=getattr(r, f"label_{hw.lang}"), description=getattr(r, f"meaning_{hw.lang}"),
+                   example=str(examples.at[r.check, f"message_{hw.lang}"]) if r.check in examples.index else "")
+              for r in corpus.check_definitions.itertuples()]
+    cb = corpus.codebook
+    one_format = cb[(cb["section"] != "applicant") & ~cb["formats"].astype(str).str.contains(";")]
+    groups = [dict(code=g, label=hw.label(g), items=[hw.label(i, short=True) for i in h.group_items(corpus, g)])
+              for g in h.OUTCOME_GROUPS]
+    return dict(measures=measures, checks=checks, groups=groups,
+                format_change=dict(text=_doc_paragraphs(nianbao.derive),
+                                   rows=[dict(code=r.code, label=getattr(r, f"label_{hw.lang}"),
+                                              formats=str(r.formats)) for r in one_format.itertuples()]))
 
 
-def _doc_paragraphs(fn) -> list[str]:
-    """A function's docstring as paragraphs of plain text (its "Returns …" line aside)."""
-    text = re.sub(r":func:`([^`]+)`|``([^`]+)``", lambda m: m.group(1) or m.group(2), fn.__doc__ or "")
+def _doc_paragraphs(documented) -> list[str]:
+    """A docstring as paragraphs of plain text (reST marks dropped, its "Returns …" line aside)."""
+    text = re.sub(r":func:`([^`]+)`|``([^`]+)``", lambda m: m.group(1) or m.group(2), documented.__doc__ or "")
     paras = [" ".join(p.split()) for p in text.strip().split("\n\n")]
     return [p for p in paras if p and not p.startswith("Returns")]
-
-
-def _check_description(code: str) -> str:
-    """What a check means, from the engine's own list of checks when it has one."""
-    try:
-        from nianbao import codebook
-    except ImportError:
-        return ""
-    describe = getattr(codebook, "check_description", None)
-    return describe(code) if describe else ""
 
 
 def chart_groups(figures: list[dict], notebooks: list[Page]) -> list[dict]:
@@ -306,11 +302,13 @@ def chart_groups(figures: list[dict], notebooks: list[Page]) -> list[dict]:
     return list(groups.values())
 
 
-def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: str = "auto") -> Path:
-    """Build the whole site into a folder beside OUT, then put it in OUT's place; returns OUT/index.html."""
-    notebooks = sorted(executed.glob("[0-9][0-9]_*.ipynb"))
-    if not notebooks:
-        raise SystemExit(f"error: no executed notebooks in {executed}: run `make notebooks` first")
+def build(notebooks: list[Path], processed: Path, figures: Path, out: Path, briefings: str = "auto") -> Path:
+    """Build the whole site from the executed NOTEBOOKS into a folder beside OUT, then put it in OUT's place;
+    returns OUT/index.html."""
+    missing = [nb for nb in notebooks if not nb.is_file()]
+    if not notebooks or missing:
+        raise SystemExit(f"error: executed notebooks missing: {', '.join(map(str, missing)) or 'none given'}: "
+                         "run `make notebooks` first")
     out = out.resolve()
     stage = out.with_name(f".{out.name}.partial")
     shutil.rmtree(stage, ignore_errors=True)
@@ -328,8 +326,9 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
     print(f"{len(pages)} notebook pages", flush=True)
 
     corpus = d.load(processed)
-    h = corpus.helpers
+    hw = h.words(corpus, "zh")
     table = d.report_table(corpus)
+    blocks = h.review_blocks(corpus)
     charts = gather_figures(figures, {p.name: p for p in pages}, stage)
 
     downloads = stage / "downloads"
@@ -340,7 +339,7 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
             with_bom(source, downloads / f"{name}.csv")
             tables.append(dict(name=f"{name}.csv", href=f"downloads/{name}.csv", label=w.t(f"table_{name}"),
                                size=size_text(downloads / f"{name}.csv")))
-    frame = measures_frame(table, h, w)
+    frame = measures_frame(table, hw, w, blocks)
     frame.to_csv(downloads / "measures.csv", index=False, encoding="utf-8-sig")
     tables.append(dict(name="measures.csv", href="downloads/measures.csv", label=w.t("table_measures"),
                        size=size_text(downloads / "measures.csv")))
@@ -360,12 +359,12 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
 
     common = dict(w=w, built=built, html_lang="zh-CN")
     (stage / "index.html").write_text(env.get_template("index.html.j2").render(
-        **common, corpus_sentence=corpus_sentence(corpus.reports, table, h, w), headline=headline_cards(table, h, w),
+        **common, corpus_sentence=corpus_sentence(corpus.reports, table, w), headline=headline_cards(table, hw, w),
         tables=tables, figures=charts, chart_groups=chart_groups(charts, pages),
         measures_table=Markup(measures_html(frame)),
         notebooks=pages, briefings=listed, briefings_note=note), encoding="utf-8")
     (stage / "definitions.html").write_text(env.get_template("definitions.html.j2").render(
-        **common, **definitions(corpus)), encoding="utf-8")
+        **common, **definitions(corpus, hw)), encoding="utf-8")
 
     font = fonts.write_font(sorted(stage.glob("*.html")), stage)
     print(f"font: {font.relative_to(stage)} ({font.stat().st_size // 1024} KB)", flush=True)
@@ -385,13 +384,14 @@ def build(executed: Path, processed: Path, figures: Path, out: Path, briefings: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--executed", type=Path, required=True, help="the executed notebooks (build/executed)")
+    parser.add_argument("--notebooks", type=Path, nargs="+", required=True,
+                        help="the executed notebooks (build/executed/NN_*.ipynb), in their order on the index")
     parser.add_argument("--processed", type=Path, required=True, help="the tidy tables (data/processed)")
     parser.add_argument("--figures", type=Path, required=True, help="the charts and their sidecars (figures)")
     parser.add_argument("--out", type=Path, required=True, help="the site folder (site)")
     parser.add_argument("--briefings", default="auto", help="auto (default), all, none, or report ids: id,id")
     args = parser.parse_args(argv)
-    index = build(args.executed, args.processed, args.figures, args.out, args.briefings)
+    index = build(args.notebooks, args.processed, args.figures, args.out, args.briefings)
     print(f"site: {index}")
     return 0
 
