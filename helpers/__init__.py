@@ -9,7 +9,7 @@ carry-over chain, the funnel, key figures) → ``text`` (labels and sentences as
 
 from .charts import (FEW, count_bars, coverage, heatmap, legend, measure_bars, rate_bars, rate_panels, ranked_bars,
                      stacked_bars, year_panels)
-from .compare import (MIN_RANKED, carry_over_chain, funnel, key_figures, largest_peer_group, longest_series, movers,
+from .compare import (MIN_RANKED, carry_over_chain, default_bodies, funnel, funnel_stages, key_figures, report_of, largest_peer_group,
                       previous_report, ranking, yearly, yoy_changes)
 from .data import Corpus, load, read_table
 from .distributions import grouping, histogram, pooled_bars, rate_distribution, top_bottom, value_distribution
@@ -19,10 +19,12 @@ from .measures import (MEASURES, OUTCOME_GROUPS, SMALL_N, applicant_volumes, blo
                        group_items, measure_table, not_held_share, not_processed_rate, other_rate, outcome_mix,
                        pooled_reason_shares, reason_shares, release_rate_strict, release_rate_substantive,
                        rests_on, review_blocks, review_table, unable_rate, marked_reports, pooled_mix,
-                       applicant_pooled, contradicted, cell_status, CELL_STATUSES)
+                       applicant_pooled, contradicted, cell_status, CELL_STATUSES, review_totals, pooled_rates,
+                       unknown_cells)
 from .page import Page, open_page
 from .tables import (coverage_table, findings_by_check, findings_table, html_table, key_figures_table, plain_words_table,
-                     reason_grid, reason_labels,
+                     reason_grid, reason_labels, series_story, changes_table, review_story, funnel_table,
+                     comparability_table, briefing_story,
                      ranking_table, reports_table)
 from .text import Words, escape_html, escape_md, fmt_n, pct, words
 

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter, PercentFormatter, StrMethodFormatter
 
 THOUSANDS = StrMethodFormatter("{x:,.0f}")
 
@@ -31,6 +31,13 @@ def figure(rows: int, ncols: int = 1, *, per_row: float = 0.42, extra: float = 2
     height = float(np.clip(extra + per_row * max(rows, 1), 3.4, 6.75))
     fig, axes = plt.subplots(1, ncols, figsize=(WIDTH, height), squeeze=False, sharey=sharey, layout="constrained")
     return fig, list(axes[0])
+
+
+def log_axis(ax) -> None:
+    """A log x axis labelled 1, 10, 100, 1,000 (mathtext is off, so no 10ⁿ), without minor labels."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(THOUSANDS)
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def wrap_label(text: str, chars: int) -> str:
@@ -215,7 +222,7 @@ def count_bars(counts: pd.DataFrame, words: Words, colours: dict[str, str], *, c
             ax.text(value if value > 0 else (1 if log else 0), p, " " + text, va="center", fontsize=9,
                     color=red if flag else palette()["neutral"])
     if log:
-        ax.set_xscale("log")
+        log_axis(ax)
         ax.set_xlim(0.8, positive.max() * 4)
     else:
         ax.set_xlim(0, max(1.0, np.nanmax(vals) if np.isfinite(vals).any() else 1.0) * 1.3)
@@ -271,19 +278,20 @@ def heatmap(table: pd.DataFrame, words: Words, *, colorbar: str) -> Chart:
 
 
 def year_panels(series: pd.DataFrame, words: Words, *, kind: str, values: dict[str, str], percent: bool = False,
-                change_year: float = 2020.5) -> Chart:
+                bodies: Sequence[str] = (), change_year: float = 2020.5) -> Chart:
     """Small multiples, one panel per body (≤ :data:`MAX_PANELS`), x = every calendar year of the span.
 
     ``series``: body, year, format and one column per key of ``values`` (column → palette colour). ``kind="bar"``
     draws bars (a missing year is an empty slot); ``"line"`` draws lines that break at a missing year instead of
-    joining 2019 to 2025. The 2019 → 2021 format change is a dashed line with its label.
+    joining 2019 to 2025. The 2019 → 2021 format change is a dashed line with its label. Panels follow ``bodies``
+    (default: the order of ``series``); rates share one 0–100 % axis, counts each have their own.
     """
     colours = palette()
-    bodies = list(dict.fromkeys(series["body"]))[:MAX_PANELS]
+    bodies = [b for b in (bodies or dict.fromkeys(series["body"])) if b in set(series["body"])][:MAX_PANELS]
     ncols = min(3, len(bodies))
     nrows = int(np.ceil(len(bodies) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, min(6.75, 2.2 + 2.6 * nrows)), squeeze=False,
-                             sharey=True, layout="constrained")
+                             sharey=percent, layout="constrained")
     years = np.arange(int(series["year"].min()), int(series["year"].max()) + 1)
     for ax, body in zip(axes.flat, bodies):
         s = series[series["body"] == body].set_index("year").reindex(years)
@@ -291,8 +299,9 @@ def year_panels(series: pd.DataFrame, words: Words, *, kind: str, values: dict[s
         for k, (col, colour) in enumerate(values.items()):
             v = s[col].to_numpy(dtype=float)
             if kind == "bar":
-                ax.bar(years - 0.4 + width * (k + 0.5), v, width=width * 0.92, color=colours[colour],
-                       label=words.label(col))
+                bars = ax.bar(years - 0.4 + width * (k + 0.5), v, width=width * 0.92, color=colours[colour],
+                              label=words.label(col))
+                ax.bar_label(bars, labels=["" if np.isnan(x) else fmt_n(x) for x in v], fontsize=8, padding=2)
             else:
                 ax.plot(years, v, marker="o", color=colours[colour], label=words.label(col), lw=2)
         ax.set_title(words.body(body))
@@ -302,6 +311,8 @@ def year_panels(series: pd.DataFrame, words: Words, *, kind: str, values: dict[s
             ax.annotate(words("mark.format_change"), (change_year, 1), xycoords=("data", "axes fraction"),
                         xytext=(3, -2), textcoords="offset points", va="top", fontsize=8.5, color=colours["muted"])
         ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_formatter(THOUSANDS)
+        ax.margins(y=0.15)
         if percent:
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.set_ylim(0, 1.05)

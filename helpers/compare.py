@@ -70,16 +70,13 @@ def yoy_changes(series: pd.DataFrame, column: str, *, relative: bool) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def movers(changes: pd.DataFrame, k: int) -> list[str]:
-    """The ``k`` bodies with the largest absolute change in one pair of consecutive years."""
-    biggest = changes.assign(size=changes["change"].abs()).dropna(subset=["size"])
-    return list(biggest.sort_values("size", ascending=False)["body"].drop_duplicates().head(k))
-
-
-def longest_series(corpus: Corpus, k: int) -> list[str]:
-    """The ``k`` bodies with most reports (most years first, then by name)."""
-    n = corpus.reports.groupby("body")["year"].nunique()
-    return list(n[n > 1].sort_values(ascending=False, kind="stable").head(k).index)
+def default_bodies(series: pd.DataFrame, changes: pd.DataFrame, k: int) -> list[str]:
+    """The ``k`` bodies to draw year by year when the reader picks none: most years first, and among equally long
+    series the largest single year-on-year change (``changes`` from :func:`yoy_changes`)."""
+    years = series.groupby("body")["year"].nunique().rename("years")
+    moved = changes.assign(size=changes["change"].abs()).groupby("body")["size"].max().rename("moved")
+    t = pd.concat([years, moved], axis=1).fillna({"moved": -1.0})
+    return list(t.sort_values(["years", "moved"], ascending=False).head(k).index)
 
 
 def carry_over_chain(corpus: Corpus) -> pd.DataFrame:
@@ -146,3 +143,24 @@ def key_figures(corpus: Corpus, report_id: str) -> pd.DataFrame:
     rep = corpus.reports.set_index(corpus.reports["report_id"].astype(str))
     out["previous_year"] = rep.at[prev, "year"] if prev else pd.NA
     return out
+
+
+def funnel_stages(funnel_table: pd.DataFrame) -> pd.DataFrame:
+    """The funnel pooled over reports where all three stages are known: stage code → count (received, challenged,
+    corrected), and each stage's share of the first."""
+    known = funnel_table.dropna(subset=["received", "challenged", "corrected"])
+    counts = known[["received", "challenged", "corrected"]].sum()
+    out = pd.DataFrame({"count": counts.to_numpy()}, index=[f"stage.{s}" for s in counts.index])
+    out["share"] = out["count"] / out["count"].iloc[0] if out["count"].iloc[0] else np.nan
+    out["reports"] = len(known)
+    return out
+
+
+def report_of(corpus: Corpus, body: str, year: int) -> str:
+    """The report id of one body and year; a clear error naming what is available when there is none."""
+    rep = corpus.reports
+    hit = rep[(rep["body"] == body) & (rep["year"] == int(year))]
+    if hit.empty:
+        have = ", ".join(f"{b} {y}" for b, y in zip(rep["body"], rep["year"]))
+        raise KeyError(f"no report of {body!r} for {year} in {corpus.processed}; available: {have}")
+    return str(hit["report_id"].iloc[0])

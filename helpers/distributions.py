@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from .charts import THOUSANDS, figure
+from .charts import THOUSANDS, figure, log_axis
 from .figures import Chart, palette
 from .text import Words, fmt_n, pct
 
@@ -47,13 +47,14 @@ def _box_strip(ax, groups: list[np.ndarray], colours: Sequence[str], seed: int =
         ax.scatter(pts, i + rng.uniform(-0.18, 0.18, pts.size), s=9, alpha=0.45, color=c, linewidths=0, zorder=3)
 
 
-def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percent: bool = False) -> Chart:
+def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percent: bool = False,
+                       colours: dict[str, str] | None = None) -> Chart:
     """One row per column of ``table`` (codes with a palette colour): box and strip of its values across reports.
 
     Counts (``percent=False``) use a log axis when they spread over more than a factor of 30; zeros are counted in
-    the data table but cannot be drawn on it.
+    the data table but cannot be drawn on it. ``colours``: column → colour (default: the palette's colour of the code).
     """
-    colours = palette()
+    colours = colours or palette()
     cols = list(table.columns)
     fig, (ax,) = figure(len(cols))
     vals = table.to_numpy(dtype=float)
@@ -64,8 +65,9 @@ def value_distribution(table: pd.DataFrame, words: Words, *, xlabel: str, percen
     ax.set_yticks(range(1, len(cols) + 1), [words.label(c) for c in cols])
     ax.set_ylim(len(cols) + 0.5, 0.5)
     if log:
-        ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
+        log_axis(ax)
+    if not log:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
     ax.set_xlabel(xlabel + (" " + words("axis.log") if log else ""))
     ax.grid(axis="y", visible=False)
     return Chart(fig, _summary({words.label(c): table[c] for c in cols}, words, percent=percent),
@@ -116,7 +118,9 @@ def histogram(values: dict[str, pd.Series], words: Words, *, xlabel: Sequence[st
         s = s.dropna().astype(float)
         if len(s):
             lo, hi = np.nanpercentile(s, [1, 99]) if len(s) > 50 else (s.min(), s.max())
-            span = max(hi - lo, 1e-9)
+            if hi - lo < 1e-9:  # every pair alike (all 0): a visible bar around the value
+                lo, hi = lo - (0.05 if p else 1), hi + (0.05 if p else 1)
+            span = hi - lo
             ax.hist(s.clip(lo, hi), bins=min(bins, max(5, len(s))), range=(lo - span * 0.05, hi + span * 0.05),
                     color=palette()[c])
         ax.axvline(0, color=palette()["marker"], ls="--", lw=1)
@@ -158,22 +162,23 @@ def top_bottom(ranked: pd.DataFrame, words: Words, *, n: int, colour: str) -> Ch
 
 
 def pooled_bars(table: pd.DataFrame, words: Words, *, colours: dict[str, str], label: str, value: str,
-                text: str) -> Chart:
+                text: str, percent: bool = False) -> Chart:
     """A few pooled totals (stages of a funnel, applicant types), one labelled bar each, on a log axis if spread."""
     fig, (ax,) = figure(len(table))
     y = np.arange(len(table))
     vals = table[value].to_numpy(dtype=float)
     ax.barh(y, np.where(vals > 0, vals, np.nan), color=[colours[k] for k in table.index], height=0.6)
     positive = vals[np.isfinite(vals) & (vals > 0)]
-    log = positive.size > 1 and positive.max() / positive.min() > 30
+    log = not percent and positive.size > 1 and positive.max() / positive.min() > 30
     for i, (v, t) in enumerate(zip(vals, table[text])):
         ax.text(v if v > 0 else (1 if log else 0), i, "  " + t, va="center", fontsize=10)
     if log:
-        ax.set_xscale("log")
+        log_axis(ax)
         ax.set_xlim(0.8, positive.max() * 8)
         ax.set_xlabel(words("axis.log"))
     else:
         ax.set_xlim(0, (positive.max() if positive.size else 1) * 1.35)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0) if percent else THOUSANDS)
     ax.set_yticks(y, list(table[label]))
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)

@@ -284,3 +284,30 @@ def cell_status(corpus: Corpus) -> pd.DataFrame:
     t = t.reindex(index=corpus.reports["report_id"], columns=CELL_STATUSES, fill_value=0)
     t.index = t.index.astype(str)
     return t.rename(columns=lambda c: f"cell_status.{c}")
+
+
+def review_totals(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table 四 总计 per report (rows) and block (columns), and where each total contradicts its parts (bool)."""
+    blocks = review_blocks(corpus)
+    totals = review_table(corpus)["total"].unstack("block").reindex(index=corpus.report_ids(), columns=blocks)
+    bad = pd.DataFrame({b: contradicted(corpus, [block_items(corpus, b)["total"]]) for b in blocks})
+    return totals, bad.reindex(totals.index)
+
+
+def pooled_rates(rates: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each measure pooled over the reports whose numerator and denominator are known and not negative (a total that
+    contradicts its parts can make 总计 − 尚未审结 negative): Σ num / Σ den, with the number of reports pooled."""
+    rows = {}
+    for name, r in rates.items():
+        known = r[r["num"].notna() & r["den"].notna() & (r["den"] >= 0)]
+        num, den = known["num"].sum(), known["den"].sum()
+        rows[name] = {"num": num, "den": den, "rate": num / den if den > 0 else np.nan, "small": den < SMALL_N,
+                      "rests_on": "", "reports": len(known)}
+    return pd.DataFrame(rows).T.astype({"num": float, "den": float, "rate": float, "small": bool, "reports": int})
+
+
+def unknown_cells(corpus: Corpus, section: str) -> pd.Series:
+    """Per report, how many of its printed cells in ``section`` carry no number (ambiguous, unreadable)."""
+    v = corpus.values
+    rows = v[(v["section"] == section) & v["number"].isna()]
+    return rows.groupby("report_id", observed=False).size().reindex(corpus.report_ids()).fillna(0).astype(int)

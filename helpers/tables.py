@@ -146,3 +146,71 @@ def plain_words_table(reasons: pd.DataFrame, words: Words) -> pd.DataFrame:
     return pd.DataFrame({words("col.reason"): reason_labels(reasons, words),
                          words("col.share"): reasons["share"].map(pct).to_numpy(),
                          words("col.plain"): reasons["item"].astype(str).map(plain).fillna("—").to_numpy()})
+
+
+def series_story(series: pd.DataFrame, body: str, changes: pd.DataFrame, words: Words) -> dict[str, str]:
+    """The fields of a year-over-year headline for one body: its first and last report's new requests and strict
+    release rate, whether the series crosses the format change, and the corpus' number of series and pairs."""
+    own = series[series["body"] == body].sort_values("year")
+    first, last = own.iloc[0], own.iloc[-1]
+    per_body = series.groupby("body")["year"].nunique()
+    return {"multi": fmt_n((per_body > 1).sum()), "pairs": fmt_n(len(changes)), "median": pct(changes["change"].median()),
+            "body": words.body(body), "first": str(first["year"]), "last": str(last["year"]), "n": fmt_n(len(own)),
+            "a": fmt_n(first["received"]), "b": fmt_n(last["received"]),
+            "ra": pct(first["release_rate_strict"]), "rb": pct(last["release_rate_strict"]),
+            "across": words("04.across") if own["format"].nunique() > 1 else ""}
+
+
+def changes_table(changes: pd.DataFrame, words: Words, k: int) -> pd.DataFrame:
+    """The ``k`` largest year-on-year changes of a rate: body, years, before, after, change in points."""
+    top = changes.assign(size=changes["change"].abs()).dropna(subset=["size"]).nlargest(k, "size")
+    return pd.DataFrame({words("col.body"): [words.body(b) for b in top["body"]],
+                         words("col.years"): [f"{y - 1}→{y}" for y in top["year"]],
+                         words("col.before"): top["before"].map(pct).to_numpy(),
+                         words("col.after"): top["after"].map(pct).to_numpy(),
+                         words("col.change"): [words("change.points", d=f"{100 * d:+.1f}") for d in top["change"]]})
+
+
+def review_story(totals: pd.DataFrame, bad: pd.DataFrame, pooled: pd.DataFrame, stages: pd.DataFrame) -> dict[str, str]:
+    """Headline fields of table 四: cases where the totals hold, reports with any case, the pooled review
+    correction rate, and the funnel (challenged and corrected per 1,000 new requests)."""
+    clean = totals.mask(bad)
+    review = pooled.loc["correction_rate.review"] if "correction_rate.review" in pooled.index else None
+    received, challenged, corrected = stages["count"].to_numpy()
+    return {"cases": fmt_n(clean.sum().sum()), "with_cases": fmt_n((clean.fillna(0).sum(axis=1) > 0).sum()),
+            "reports": fmt_n(len(totals)), "contradicted": fmt_n(bad.any(axis=1).sum()),
+            "review_rate": pct(review["rate"]) if review is not None else "—",
+            "challenged": fmt_n(1000 * challenged / received) if received else "—",
+            "corrected": fmt_n(1000 * corrected / received) if received else "—"}
+
+
+def funnel_table(funnel_table: pd.DataFrame, words: Words, n: int) -> pd.DataFrame:
+    """The ``n`` reports with most reviews and lawsuits: new requests → challenged → corrected, with both rates."""
+    top = funnel_table.dropna(subset=["challenged"]).nlargest(n, "challenged")
+    rate = lambda num, den: pd.Series({"num": num, "den": den, "rate": num / den if den else float("nan"),  # noqa: E731
+                                       "small": den < 10, "rests_on": ""})
+    return pd.DataFrame({words("col.report"): [words.report(r) for r in top.index],
+                         words("col.received"): top["received"].map(fmt_n).to_numpy(),
+                         words("col.challenged"): top["challenged"].map(fmt_n).to_numpy(),
+                         words("col.corrected"): top["corrected"].map(fmt_n).to_numpy(),
+                         words.label("dispute_rate"): [words.rate(rate(a, b)) for a, b in zip(top["challenged"], top["received"])]})
+
+
+def comparability_table(corpus: Corpus, words: Words, section: str = "disclosure") -> tuple[pd.DataFrame, str]:
+    """The items of a table printed in both formats (comparable across the change), and a note on the others."""
+    cb = corpus.codebook[corpus.codebook["section"] == section]
+    both = cb["formats"].str.contains("2019") & cb["formats"].str.contains("2021")
+    t = pd.DataFrame({words("col.item"): [words.label(code) for code in cb.loc[both, "code"]],
+                      words("col.comparable"): words("value.comparable")})
+    only = cb.loc[~both, "formats"].value_counts()
+    return t, words("table.one_format", n2019=fmt_n(only.get("2019", 0)), n2021=fmt_n(only.get("2021", 0)))
+
+
+def briefing_story(kf: pd.DataFrame, words: Words) -> dict[str, str]:
+    """Headline fields of one report's key figures (:func:`helpers.compare.key_figures`, indexed by key)."""
+    prev_year = kf["previous_year"].iloc[0]
+    return {"received": fmt_n(kf.at["received", "value"]), "total": fmt_n(kf.at["total", "value"]),
+            "strict": words.rate(kf.loc["release_rate_strict"].rename({"value": "rate"})),
+            "subst": words.rate(kf.loc["release_rate_substantive"].rename({"value": "rate"})),
+            "prev_year": "" if pd.isna(prev_year) else str(prev_year),
+            "prev_received": fmt_n(kf.at["received", "previous"]), "prev_strict": pct(kf.at["release_rate_strict", "previous"])}
