@@ -28,6 +28,8 @@ SITE ?= site
 # publish.briefings.AUTO_ALL reports, else the latest report of the bodies with the most requests; all; none;
 # or report ids separated by commas.
 BRIEFINGS ?= auto
+# Notebooks run side by side (each kernel is one process; the machine has two cores).
+JOBS ?= 2
 
 ifdef PYTHON
   PY := $(PYTHON)
@@ -116,14 +118,15 @@ $(INDEX): $(EXECUTED_NOTEBOOKS) $(TABLES) $(HELPERS) $(LABELS) $(PUBLISH) $(SELE
 
 site: $(INDEX)
 
-report: $(INDEX)
+report: | $(ENV_READY)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target site
 	@echo
 	@echo "Report ready: $(abspath $(INDEX))"
 
 # Build as far as it gets (-k: the other notebooks still run when one fails); a failed notebook leaves no
 # executed copy, so the site is not rebuilt from it and the tests say which notebook failed and why.
 test: | $(ENV_READY)
-	-@$(MAKE) --no-print-directory -k site
+	-@$(MAKE) --no-print-directory -k -j$(JOBS) --output-sync=target site
 	"$(PY)" -m pytest -p no:cacheprovider -ra --durations=5 $(PYTEST_ARGS) tests
 
 lab: | $(ENV_READY)
