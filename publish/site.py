@@ -79,13 +79,15 @@ class Page:
 
 
 def notebook_title(nb, fallback: str) -> str:
-    """The first markdown heading, without markdown marks."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            m = HEADING.search(cell.source)
-            if m:
-                text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1))
-                return re.sub(r"[*_`]+|<[^>]+>", "", text).strip()
+    """The first Markdown heading of a markdown cell or, when the notebook says its title itself, of an output."""
+    sources = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    sources += ["".join(out.get("data", {}).get("text/markdown", "")) for cell in nb.cells
+                for out in cell.get("outputs", [])]
+    for source in sources:
+        m = HEADING.search(source)
+        if m:
+            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1))
+            return re.sub(r"[*_`\\]+|<[^>]+>", "", text).strip()
     return fallback
 
 
