@@ -5,7 +5,8 @@ its briefings and PDFs) at several corpus sizes.
 
 7 is the real corpus (data/raw, read in place); any other size N is a generated corpus from
 scripts/synthetic_corpus.py (N/3 bodies over three years, N rounded to a multiple of 3), built in a temporary
-folder through the same Makefile (RAW=… PROCESSED=… EXECUTED=… FIGURES=… SITE=…), each from scratch. Peak memory
+folder through the same Makefile (RAW=… PROCESSED=… EXECUTED=… FIGURES=… SITE=…, two notebooks at a time as
+`make report` runs them), each from scratch. Peak memory
 is the largest resident set of any one process of the build (the notebooks' kernels, the site builder, Chromium
 included), from getrusage(RUSAGE_CHILDREN) of a fresh child. Prints a Markdown table and writes
 bench/results/report.json.
@@ -56,7 +57,7 @@ def build(size: int, work: Path, briefings: str) -> dict:
                         "--years", YEARS, "--out", str(work)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         raw = work / "raw"
     folders = {name: work / name for name in ("processed", "executed", "figures", "site")}
-    make = ["make", "--no-print-directory", f"RAW={raw}", f"PROCESSED={folders['processed']}",
+    make = ["make", "--no-print-directory", "-j2", "--output-sync=target", f"RAW={raw}", f"PROCESSED={folders['processed']}",
             f"EXECUTED={folders['executed']}", f"FIGURES={folders['figures']}", f"SITE={folders['site']}",
             f"BRIEFINGS={briefings}"]
     log = work / "build.log"

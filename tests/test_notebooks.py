@@ -90,6 +90,7 @@ def test_notebook_writes_the_figures_it_promises_as_png_and_svg_with_caption(sou
 def test_a_failing_notebook_leaves_no_executed_copy_and_says_where_it_failed(tmp_path):
     """The runner writes OUTPUT only when every cell ran, so make never builds the site from a failed notebook."""
     broken = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('processed = "../data/processed"', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("raise ValueError('the table has no 总计 row')"),
     ])
@@ -102,7 +103,8 @@ def test_a_failing_notebook_leaves_no_executed_copy_and_says_where_it_failed(tmp
          "--figures", str(tmp_path / "figures")], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1
     assert not output.exists()
-    assert "99_broken.ipynb failed in cell 1" in result.stderr and "ValueError: the table has no 总计 row" in result.stderr
+    # cell 3: papermill puts the parameters it was given in a cell after the parameters cell
+    assert "99_broken.ipynb failed in cell 3" in result.stderr and "ValueError: the table has no 总计 row" in result.stderr
     assert _errors(nbformat.read(runner.failed_copy(output), as_version=4))
 
 
