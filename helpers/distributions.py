@@ -136,31 +136,6 @@ def histogram(values: dict[str, pd.Series], words: Words, *, xlabel: Sequence[st
     return Chart(fig, pd.DataFrame(rows))
 
 
-def top_bottom(ranked: pd.DataFrame, words: Words, *, n: int, colour: str) -> Chart:
-    """Dots of the ``n`` highest and ``n`` lowest ranked rates (ranked rows only), each labelled with its n."""
-    r = ranked[ranked["ranked"]].sort_values("rate", ascending=False)
-    shown = pd.concat([r.head(n), r.tail(n)]).drop_duplicates("report_id") if len(r) > 2 * n else r
-    fig, (ax,) = figure(len(shown))
-    y = np.arange(len(shown))
-    ax.hlines(y, 0, shown["rate"], color=palette()["pale"], lw=2)
-    ax.scatter(shown["rate"], y, s=60, color=palette()[colour], zorder=3)
-    for i, row in enumerate(shown.itertuples()):
-        ax.text(row.rate, i, "  " + words.rate(row._asdict(), brief=True), va="center", fontsize=9)
-    if len(r) > 2 * n:
-        ax.axhline(n - 0.5, color=palette()["marker"], ls=":", lw=1)
-    ax.set_yticks(y, [words("axis.rank", rank=int(k), report=words.report(rid))
-                      for k, rid in zip(shown["rank"], shown["report_id"])])
-    ax.set_ylim(len(shown) - 0.5, -0.5)
-    ax.set_xlim(0, 1.3)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.grid(axis="y", visible=False)
-    data = pd.DataFrame({words("col.rank"): shown["rank"].astype(int).to_numpy(),
-                         words("col.report"): [words.report(x) for x in shown["report_id"]],
-                         words("col.value"): [words.rate(x) for _, x in shown.iterrows()]})
-    return Chart(fig, data, list(shown["report_id"]))
-
-
 def pooled_bars(table: pd.DataFrame, words: Words, *, colours: dict[str, str], label: str, value: str,
                 text: str, percent: bool = False) -> Chart:
     """A few pooled totals (stages of a funnel, applicant types), one labelled bar each, on a log axis if spread."""

@@ -80,8 +80,8 @@ def use_style() -> list[str]:
 
 
 def _axis_counts(fig: Figure) -> list[dict[str, int]]:
-    """Per axes: bars (rectangles of bar containers), visible non-empty x and y tick labels, lines, texts."""
-    fig.draw_without_rendering()
+    """Per axes: bars (rectangles of bar containers), visible non-empty x and y tick labels, lines, texts (as last
+    drawn: call after saving)."""
     out = []
     for ax in fig.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Corpus
+from .quality import contradicted
 
 #: A rate over fewer cases than this is marked as resting on a small number.
 SMALL_N = 10
@@ -221,15 +222,6 @@ def review_table(corpus: Corpus) -> pd.DataFrame:
     return out.reindex(pd.MultiIndex.from_product([corpus.report_ids(), list(parts)], names=["report_id", "block"]))
 
 
-def applicant_volumes(corpus: Corpus, item: str = "received") -> pd.DataFrame:
-    """One table 三 row by applicant: natural_person, organisations (Σ of the five organisation columns), total."""
-    w = corpus.by_applicant[item].unstack("applicant")
-    orgs = [a for a in corpus.codebook.loc[corpus.codebook["section"] == "applicant", "code"]
-            if a not in ("natural_person", "total")]
-    return pd.DataFrame({"natural_person": w.get("natural_person"), "organisations": _sum(w, orgs),
-                         "total": w.get("total")}).reindex(corpus.report_ids())
-
-
 def pooled_mix(mix: pd.DataFrame) -> pd.Series:
     """Each outcome group's share of all handled requests pooled over reports with a known mix: Σ count / Σ handled."""
     known = mix[mix["handled"].notna()]
@@ -247,43 +239,6 @@ def applicant_pooled(corpus: Corpus) -> pd.DataFrame:
     out["rests_on"] = ""
     out["share"] = out["received"] / out["received"].sum()
     return out
-
-
-def marked_reports(*tables: pd.DataFrame) -> list[str]:
-    """Reports with a number resting on a finding in any of the tables (their ``rests_on`` is not empty)."""
-    ids: dict[str, None] = {}
-    for t in tables:
-        rows = t[t["rests_on"] != ""]
-        key = rows["report_id"] if "report_id" in rows else rows.index.get_level_values(0)
-        ids.update(dict.fromkeys(map(str, key)))
-    return list(ids)
-
-
-def contradicted(corpus: Corpus, items: Sequence[str]) -> pd.Series:
-    """Per report, True where an error finding names one of ``items`` (a printed total its parts contradict)."""
-    t = corpus.finding_cells
-    errors = t["severity"] == "error"
-    hit = t.loc[errors & t["item"].isin(items), "report_id"].astype(str)
-    return pd.Series(corpus.report_ids(), index=corpus.report_ids()).isin(set(hit))
-
-
-CELL_STATUSES = ["number", "flagged", "zero_mark", "derived", "ambiguous", "other"]
-
-
-def cell_status(corpus: Corpus) -> pd.DataFrame:
-    """Printed cells per report by how they were read: a number, a number read with a flag, a blank or mark counted
-    as 0, a number derived by the engine, ambiguous, or other (e.g. a blank that is not 0); columns prefixed
-    ``cell_status.``."""
-    v = corpus.values
-    derived = v["derived"].astype(str)
-    status = np.select(
-        [v["missing"].astype(str).eq("ambiguous"), v["value"].notna() & v["flag"].astype(str).ne(""),
-         v["value"].notna(), derived.isin(["blank_as_zero", "mark_as_zero"]), derived.ne("")],
-        ["ambiguous", "flagged", "number", "zero_mark", "derived"], default="other")
-    t = pd.crosstab(v["report_id"], pd.Categorical(status, categories=CELL_STATUSES), dropna=False)
-    t = t.reindex(index=corpus.reports["report_id"], columns=CELL_STATUSES, fill_value=0)
-    t.index = t.index.astype(str)
-    return t.rename(columns=lambda c: f"cell_status.{c}")
 
 
 def review_totals(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -304,10 +259,3 @@ def pooled_rates(rates: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows[name] = {"num": num, "den": den, "rate": num / den if den > 0 else np.nan, "small": den < SMALL_N,
                       "rests_on": "", "reports": len(known)}
     return pd.DataFrame(rows).T.astype({"num": float, "den": float, "rate": float, "small": bool, "reports": int})
-
-
-def unknown_cells(corpus: Corpus, section: str) -> pd.Series:
-    """Per report, how many of its printed cells in ``section`` carry no number (ambiguous, unreadable)."""
-    v = corpus.values
-    rows = v[(v["section"] == section) & v["number"].isna()]
-    return rows.groupby("report_id", observed=False).size().reindex(corpus.report_ids()).fillna(0).astype(int)

@@ -45,13 +45,13 @@ class Page:
         display(HTML(html_table(table, note)))
 
     def save(self, chart: Chart, name: str, *, title: str, caption: str, definitions: Iterable[str] = ()) -> None:
-        """Save ``chart`` as figures/NAME.* with its title and caption, then show it and the caption."""
-        from IPython.display import Markdown, display
+        """Save ``chart`` as figures/NAME.* with its title and caption, then show the saved PNG and the caption."""
+        from IPython.display import Image, Markdown, display
 
-        save_figure(chart, name, figures=self.figures, words=self.words, reports=self.corpus.reports,
+        png = save_figure(chart, name, figures=self.figures, words=self.words, reports=self.corpus.reports,
                           title=title, caption=caption, notebook=self.notebook, definitions=definitions)
-        display(chart.fig)
-        plt.close(chart.fig)
+        plt.close(chart.fig)  # shown from the file: drawing it again inline would lay it out once more
+        display(Image(filename=str(png), width=int(chart.fig.get_figwidth() * 80)))
         display(Markdown(self.words.md("figure.caption", caption=caption)))
 
 

@@ -40,15 +40,6 @@ def reports_table(corpus: Corpus, words: Words, limit: int = MAX_ROWS) -> tuple[
     return t.head(limit), (words("table.more", n=fmt_n(len(t) - limit)) if len(t) > limit else "")
 
 
-def coverage_table(corpus: Corpus, words: Words) -> pd.DataFrame:
-    """Reports per year and level (bounded by the years and levels, not by the reports)."""
-    r = corpus.reports
-    t = pd.crosstab(r["year"], [_label(words, "level", v) for v in r["level"]])
-    t = t.map(fmt_n).reset_index().rename(columns={"year": words("col.year")})
-    t.columns.name = None
-    return t.astype(str)
-
-
 def findings_table(corpus: Corpus, words: Words, report_ids: Iterable[str] | None = None,
                    limit: int = MAX_ROWS) -> tuple[pd.DataFrame, str]:
     """Findings as sentences, one row per report and check (the first message, and how many alike), errors first."""
@@ -214,3 +205,21 @@ def briefing_story(kf: pd.DataFrame, words: Words) -> dict[str, str]:
             "subst": words.rate(kf.loc["release_rate_substantive"].rename({"value": "rate"})),
             "prev_year": "" if pd.isna(prev_year) else str(prev_year),
             "prev_received": fmt_n(kf.at["received", "previous"]), "prev_strict": pct(kf.at["release_rate_strict", "previous"])}
+
+
+def measures_for_readers(corpus: Corpus, words: Words) -> pd.DataFrame:
+    """Bodies × years × measures for a sortable table: body, year, level, parent, requests handled, each measure's
+    rate (a fraction, 4 decimals, empty when unknown) and the findings its numbers rest on, in reader words."""
+    from .measures import measure_table
+
+    mt = measure_table(corpus)
+    rates = mt.pivot(index="report_id", columns="measure", values="rate").round(4)
+    marks = mt[mt["rests_on"] != ""].groupby("report_id")["rests_on"].agg(lambda r: " ".join(sorted(set(" ".join(r).split()))))
+    rep = corpus.reports.set_index(corpus.reports["report_id"].astype(str))
+    t = pd.DataFrame({words("col.body"): rep["body"] if words.lang == "zh" else rep["body_en"],
+                      words("col.year"): rep["year"],
+                      words("col.level"): [_label(words, "level", v) for v in rep["level"]],
+                      words("col.parent"): rep["parent"], words("col.handled"): corpus.cells.get("total")})
+    t = t.join(rates.rename(columns=lambda m: words.label(str(m))))
+    t[words("col.finding")] = [words.checks(m) if isinstance(m, str) else "" for m in marks.reindex(t.index)]
+    return t.reset_index(drop=True)

@@ -32,7 +32,7 @@ def escape_md(text: object) -> str:
 
     ``[x](javascript:alert(1))`` becomes a literal, unlinked string; ``<script>`` is shown, never run.
     """
-    return _MD_SPECIAL.sub(r"\\\1", escape_html(text)).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
 
 
 def pct(rate: float | None, digits: int = 1) -> str:
