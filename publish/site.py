@@ -162,48 +162,46 @@ def gather_figures(figures: Path, notebooks: dict[str, Page], site: Path) -> lis
     return out
 
 
-def measures_frame(table: pd.DataFrame, hw: h.Words, w: Words, blocks: list[str]) -> pd.DataFrame:
-    """The index's interactive table (and downloads/measures.csv): one row per report, labelled columns, counts and
-    rates (as percentages) nullable where unknown, and the report's number of findings."""
-    frame = pd.DataFrame({
-        w.t("col_body"): table[{"zh": "body", "en": "body_en"}[w.lang]],
-        w.t("col_level"): table["level"].map(lambda level: level_label(level, w)),
-        w.t("col_parent"): table["parent"],
-        w.t("col_year"): table["year"].astype(int).astype(str),
-        w.t("col_received"): table["received"].astype("Float64").round().astype("Int64"),
-        w.t("col_handled"): table["total"].astype("Float64").round().astype("Int64"),
-    })
-    for m in ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate",
-              "correction_rate.review"]:
-        frame[f"{hw.label(m)} %"] = (100 * table[f"{m}.rate"].astype("Float64")).round(1)
-    for b in blocks:
-        frame[hw.label(b)] = table[f"{b}.total"].astype("Float64").round().astype("Int64")
-    frame[w.t("col_findings")] = table["findings"].astype(int)
-    frame["report_id"] = table["report_id"]
-    return frame
+#: The measures the index's table shows (measures.csv has every one).
+SHOWN_MEASURES = ["release_rate_strict", "release_rate_substantive", "unable_rate", "not_processed_rate",
+                  "completion_rate", "correction_rate.review", "dispute_rate"]
 
 
-def _cell_text(value) -> str:
-    """A cell as the reader sees it: empty when unknown, counts with thousands separators (DataTables still sorts
-    them as numbers)."""
+def shown_table(frame: pd.DataFrame, hw: h.Words) -> tuple[pd.DataFrame, list[str]]:
+    """helpers.measures_for_readers cut to the index's columns (every other column, SHOWN_MEASURES of the rates),
+    the year as text; and the names of the rate columns (fractions)."""
+    rates = [hw.label(m) for m in h.MEASURES]
+    shown = [hw.label(m) for m in SHOWN_MEASURES]
+    keep = [c for c in frame.columns if c not in rates or c in shown]
+    table = frame[keep].copy()
+    year = hw("col.year")
+    table[year] = table[year].astype(str)
+    return table, [c for c in keep if c in rates]
+
+
+def _cell_text(value, rate: bool) -> str:
+    """A cell as the reader sees it: empty when unknown, rates as percentages, counts with thousands separators
+    (DataTables still sorts both as numbers)."""
     if value is None or pd.isna(value):
         return ""
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, int) or hasattr(value, "is_integer"):
-        return f"{int(value):,}"
+    if rate:
+        return f"{100 * value:.1f}"
+    if isinstance(value, (int, float)) or hasattr(value, "is_integer"):
+        return f"{value:,.0f}"
     return str(value)
 
 
-def measures_html(frame: pd.DataFrame) -> str:
-    """The table as an offline DataTable (itables, which escapes every cell): sortable, searchable, paged."""
+def measures_html(frame: pd.DataFrame, rates: list[str]) -> str:
+    """The table as an offline DataTable (itables, which escapes every cell): sortable, searchable, paged; rate
+    columns shown as percentages ("%" added to their heading)."""
     from itables import to_html_datatable
 
-    shown = frame.drop(columns="report_id").astype(object).map(_cell_text)
+    shown = pd.DataFrame({col: [_cell_text(v, col in rates) for v in frame[col]] for col in frame.columns})
+    shown = shown.rename(columns={col: f"{col} %" for col in rates})
     # Not itables' default layout, which hides the search box when the rows fit on one page.
     layout = {"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"}
     return to_html_datatable(shown, table_id="measures-table", connected=False, showIndex=False, maxBytes=0,
-                             lengthMenu=[25, 100, 500], pageLength=25, layout=layout,
+                             lengthMenu=[25, 100, 500], pageLength=25, layout=layout, scrollX=True,
                              classes="display compact", text_in_header_can_be_selected=False)
 
 
@@ -218,22 +216,22 @@ def itables_script() -> str:
     return re.search(r"<script[^>]*>(.*)</script>", snippet, re.S).group(1)
 
 
-def corpus_sentence(reports: pd.DataFrame, table: pd.DataFrame, w: Words) -> str:
+def corpus_sentence(reports: pd.DataFrame, table: pd.DataFrame, hw: h.Words, w: Words) -> str:
     """"This bulletin draws on N reports of M bodies (2019–2025): city 2, county 2, …" from reports.csv."""
     if table.empty:
         return ""
     first, last = int(table["year"].min()), int(table["year"].max())
     span = w.t("span_years", first=first, last=last) if first != last else w.t("span_year", first=first)
-    levels = table["level"].map(lambda level: level_label(level, w)).value_counts()
+    levels = table["level"].map(lambda level: level_label(level, hw)).value_counts()
     level_text = w.t("levels_sep").join(w.t("level_count", level=level, n=f"{n:,}") for level, n in levels.items())
     text = w.t("corpus", bodies=f"{table['body'].nunique():,}", reports=f"{len(table):,}", span=span, levels=level_text)
     failed = int((reports["status"].astype(str) == "failed").sum())
     return text + (w.t("failed_reports", n=failed) if failed else "")
 
 
-def level_label(level: str, w: Words) -> str:
-    key = f"level_{level}"
-    return w.t(key) if key in w.table else (level or w.t("level_unknown"))
+def level_label(level: str, hw: h.Words) -> str:
+    """A body's level in reader words (data/labels.csv), or as recorded when the labels do not know it."""
+    return hw.label(f"level.{level}") if f"level.{level}" in hw.by_code else (level or "?")
 
 
 def headline_cards(table: pd.DataFrame, hw: h.Words, w: Words) -> dict | None:
@@ -330,7 +328,6 @@ def build(notebooks: list[Path], processed: Path, figures: Path, out: Path, brie
     corpus = d.load(processed)
     hw = h.words(corpus, "zh")
     table = d.report_table(corpus)
-    blocks = h.review_blocks(corpus)
     charts = gather_figures(figures, {p.name: p for p in pages}, stage)
 
     downloads = stage / "downloads"
@@ -341,7 +338,7 @@ def build(notebooks: list[Path], processed: Path, figures: Path, out: Path, brie
             with_bom(source, downloads / f"{name}.csv")
             tables.append(dict(name=f"{name}.csv", href=f"downloads/{name}.csv", label=w.t(f"table_{name}"),
                                size=size_text(downloads / f"{name}.csv")))
-    frame = measures_frame(table, hw, w, blocks)
+    frame = h.measures_for_readers(corpus, hw)
     frame.to_csv(downloads / "measures.csv", index=False, encoding="utf-8-sig")
     tables.append(dict(name="measures.csv", href="downloads/measures.csv", label=w.t("table_measures"),
                        size=size_text(downloads / "measures.csv")))
@@ -361,9 +358,9 @@ def build(notebooks: list[Path], processed: Path, figures: Path, out: Path, brie
 
     common = dict(w=w, built=built, html_lang="zh-CN")
     (stage / "index.html").write_text(env.get_template("index.html.j2").render(
-        **common, corpus_sentence=corpus_sentence(corpus.reports, table, w), headline=headline_cards(table, hw, w),
+        **common, corpus_sentence=corpus_sentence(corpus.reports, table, hw, w), headline=headline_cards(table, hw, w),
         tables=tables, figures=charts, chart_groups=chart_groups(charts, pages),
-        measures_table=Markup(measures_html(frame)),
+        measures_table=Markup(measures_html(*shown_table(frame, hw))),
         notebooks=pages, briefings=listed, briefings_note=note), encoding="utf-8")
     (stage / "definitions.html").write_text(env.get_template("definitions.html.j2").render(
         **common, **definitions(corpus, hw)), encoding="utf-8")

@@ -125,33 +125,3 @@ def test_the_interactive_briefing_notebook_runs_for_its_default_report(tmp_path)
 
 def test_there_are_notebooks_to_test():
     assert NOTEBOOKS, "notebooks/ holds no numbered notebook (NN_*.ipynb)"
-
-
-# ---- at scale: a generated corpus of 300 reports, built through the same Makefile ------------------------------
-
-SCALE_REPORTS = 300
-MAX_BARS, MAX_TICK_LABELS = 40, 40  # per axes: what a reader can still tell apart
-
-
-def test_notebooks_and_site_build_on_a_generated_corpus_of_300_reports_with_readable_charts(tmp_path):
-    """scripts/synthetic_corpus.py makes 100 bodies × 3 years from the Suqian transcription; every notebook runs on
-    it, every chart stays within a readable number of bars and labels per axes, and the site lists every report."""
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), "--bodies", str(SCALE_REPORTS // 3),
-                    "--out", str(tmp_path)], cwd=ROOT, check=True, capture_output=True, timeout=600)
-    folders = {name: tmp_path / name for name in ("processed", "executed", "figures", "site")}
-    result = _make(f"RAW={tmp_path / 'raw'}", *(f"{k.upper()}={v}" for k, v in folders.items()),
-                   f"NOTEBOOKS={' '.join(str(n.relative_to(ROOT)) for n in NOTEBOOKS)}", "-j2",
-                   f"{folders['site']}/index.html")
-    assert result.returncode == 0, f"the build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    for source in NOTEBOOKS:
-        nb = nbformat.read(folders["executed"] / source.name, as_version=4)
-        assert not _errors(nb), f"{source.name} raised on {SCALE_REPORTS} reports: {_errors(nb)}"
-    crowded = []
-    for sidecar in sorted(folders["figures"].glob("*.json")):
-        for i, axes in enumerate(json.loads(sidecar.read_text(encoding="utf-8")).get("axes", [])):
-            if axes["bars"] > MAX_BARS or max(axes["xticklabels"], axes["yticklabels"]) > MAX_TICK_LABELS:
-                crowded.append(f"{sidecar.stem} axes {i}: {axes}")
-    assert not crowded, f"charts too crowded to read at {SCALE_REPORTS} reports: {crowded}"
-    with (folders["site"] / "downloads" / "measures.csv").open(encoding="utf-8-sig") as f:
-        assert sum(1 for _ in f) == SCALE_REPORTS + 1
-    assert (folders["site"] / "index.html").stat().st_size < 1_500_000

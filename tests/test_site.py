@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -295,11 +296,13 @@ def test_interactive_table_sorts_and_filters_offline(site, browser, shots):
     shown = rows.all_inner_texts()
     assert len(shown) == sum(r["body"] == body for r in reports) and all(body in s for s in shown)
     page.locator("#measures input[type=search]").fill("")
-    year_header = page.locator("#measures-table thead th", has_text="年度")
+    headers = page.locator("#measures-table thead th").all_inner_texts()
+    year_column = [h.strip() for h in headers].index("年度")
+    year_header = page.locator("#measures-table thead th").nth(year_column)
     year_header.click()
     year_header.click()  # descending
     page.wait_for_timeout(300)
-    first_year = page.locator("#measures-table tbody tr").first.locator("td").nth(3).inner_text()
+    first_year = page.locator("#measures-table tbody tr").first.locator("td").nth(year_column).inner_text()
     assert first_year == str(max(int(r["year"]) for r in reports))
     page.screenshot(path=str(shots / "index-table-sorted.png"), full_page=False)
     page.close()
@@ -334,6 +337,31 @@ def test_briefings_exist_in_both_languages_and_print_on_at_most_two_a4_pages(sit
     first = site / br.pdf_name(briefed[0], "zh")
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(first), str(shots / first.stem)], check=True)
+
+
+# ---- at scale: the site of a generated corpus of 300 reports ---------------------------------------------------
+
+def test_site_of_300_generated_reports_lists_every_report_and_briefs_a_selection(tmp_path):
+    """scripts/synthetic_corpus.py makes 100 bodies × 3 years; the site (with the first notebook only: every notebook
+    at this size is tests/test_notebooks_at_scale.py's) lists every report in its table and builds the briefings
+    BRIEFINGS=auto selects at this size, each printed on at most two pages; the index stays light."""
+    import pdfplumber
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), "--bodies", "100",
+                    "--out", str(tmp_path)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    out = {name: tmp_path / name for name in ("processed", "executed", "figures", "site")}
+    result = make(f"NOTEBOOKS={NOTEBOOKS[0].relative_to(ROOT)}", f"RAW={tmp_path / 'raw'}",
+                  *(f"{k.upper()}={v}" for k, v in out.items()), f"{out['site']}/index.html", check=False)
+    assert result.returncode == 0, f"the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    site = out["site"]
+    assert len(_read_csv(site / "downloads" / "measures.csv")) == 300
+    assert (site / "index.html").stat().st_size < 1_500_000
+    briefed = _briefed(site)
+    assert len(briefed) == br.AUTO_LARGEST
+    assert all(r.endswith("_2024") for r in briefed), "auto picks each chosen body's latest report"
+    for rid in briefed:
+        with pdfplumber.open(site / br.pdf_name(rid, "zh")) as doc:
+            assert len(doc.pages) <= 2
 
 
 # ---- escaping: what a report or sources.csv says never acts in a reader's browser -----------------------------
