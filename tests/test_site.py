@@ -296,9 +296,9 @@ def test_interactive_table_sorts_and_filters_offline(site, browser, shots):
     shown = rows.all_inner_texts()
     assert len(shown) == sum(r["body"] == body for r in reports) and all(body in s for s in shown)
     page.locator("#measures input[type=search]").fill("")
-    headers = page.locator("#measures-table thead th").all_inner_texts()
-    year_column = [h.strip() for h in headers].index("年度")
-    year_header = page.locator("#measures-table thead th").nth(year_column)
+    headers = page.locator("#measures thead th:visible")  # with scrollX, DataTables draws the header apart
+    year_column = [h.strip() for h in headers.all_inner_texts()].index("年度")
+    year_header = headers.nth(year_column)
     year_header.click()
     year_header.click()  # descending
     page.wait_for_timeout(300)
