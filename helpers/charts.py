@@ -33,6 +33,15 @@ def figure(rows: int, ncols: int = 1, *, per_row: float = 0.42, extra: float = 2
     return fig, list(axes[0])
 
 
+def say_empty(ax, words: Words) -> None:
+    """An axes with nothing to draw says so in words instead of showing empty axes."""
+    ax.text(0.5, 0.5, words("chart.empty"), ha="center", va="center", transform=ax.transAxes, fontsize=12,
+            color=palette()["muted"])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
 def log_axis(ax) -> None:
     """A log x axis labelled 1, 10, 100, 1,000 (mathtext is off, so no 10ⁿ), without minor labels."""
     ax.set_xscale("log")
@@ -168,6 +177,9 @@ def count_bars(counts: pd.DataFrame, words: Words, colours: dict[str, str], *, c
     """
     cols = list(counts.columns)
     fig, (ax,) = figure(len(counts) * max(1, len(cols) * 0.55))
+    if counts.empty:
+        say_empty(ax, words)
+        return Chart(fig, counts, list(reports or []))
     y = np.arange(len(counts))
     h = 0.8 / len(cols)
     vals = counts.to_numpy(dtype=float)

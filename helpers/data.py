@@ -25,8 +25,9 @@ _CELL_TOKEN = r"(?P<section>disclosure|applications|review_litigation|narrative)
 VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "value", "missing", "flag", "number", "derived"]
 
 
-def read_table(processed: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text columns as strings ("" for empty)."""
+def read_table(processed: Path, name: str, columns: list[str] | None = None, categorical: bool = False) -> pd.DataFrame:
+    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text as strings ("" for empty), or with
+    ``categorical`` every column as a categorical (what makes 20 million cells cheap: work on the categories)."""
     parquet = processed / f"{name}.parquet"
     if parquet.exists():
         t = pd.read_parquet(parquet, columns=columns)
@@ -34,14 +35,25 @@ def read_table(processed: Path, name: str, columns: list[str] | None = None) -> 
         csv = processed / f"{name}.csv"
         if not csv.exists():
             raise FileNotFoundError(f"{csv} does not exist: extract the reports first (python -m nianbao extract)")
-        t = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=columns)
+        t = pd.read_csv(csv, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8-sig",
+                        usecols=columns)
     for col in t.columns:
-        if isinstance(t[col].dtype, pd.CategoricalDtype):
-            t[col] = t[col].cat.add_categories([""]) if "" not in t[col].cat.categories else t[col]
-            t[col] = t[col].fillna("")
-        elif t[col].dtype == object:
+        if pd.api.types.is_numeric_dtype(t[col].dtype):
+            continue
+        if categorical or isinstance(t[col].dtype, pd.CategoricalDtype):
+            t[col] = _category_strings(t[col])
+        else:
             t[col] = t[col].fillna("").astype(str)
     return t
+
+
+def _category_strings(s: pd.Series) -> pd.Series:
+    """A column as a categorical of strings, missing as "" (Parquet may store an empty cell as null)."""
+    s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("category")
+    s = s.cat.rename_categories([str(c) for c in s.cat.categories])
+    if s.isna().any():
+        s = (s.cat.add_categories([""]) if "" not in s.cat.categories else s).fillna("")
+    return s
 
 
 def read_labels(name: str) -> pd.DataFrame:
@@ -50,12 +62,20 @@ def read_labels(name: str) -> pd.DataFrame:
 
 
 def _numeric(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.astype(str).replace("", np.nan), errors="coerce").astype(float)
+    """Numbers of a text column, "" → NaN; a categorical is converted through its categories, not its rows."""
+    if pd.api.types.is_numeric_dtype(s.dtype):  # Parquet keeps numbers as numbers
+        return s.astype(float)
+    s = _category_strings(s)
+    numbers = pd.to_numeric(pd.Series(s.cat.categories).replace("", np.nan), errors="coerce").to_numpy(float)
+    codes = s.cat.codes.to_numpy()
+    return pd.Series(np.append(numbers, np.nan)[np.where(codes < 0, len(numbers), codes)], index=s.index)
 
 
-def _ordered(s: pd.Series, categories: list[str]) -> pd.Categorical:
-    extra = [c for c in pd.unique(s.astype(str)) if c not in set(categories)]
-    return pd.Categorical(s.astype(str), categories=list(categories) + extra, ordered=True)
+def _ordered(s: pd.Series, categories: list[str]) -> pd.Series:
+    """A categorical in the given order (codebook order), codes not listed appended (an engine newer than the labels)."""
+    s = _category_strings(s)
+    extra = [c for c in s.cat.categories if c not in set(categories)]
+    return s.cat.set_categories(list(categories) + extra, ordered=True)
 
 
 def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
@@ -75,17 +95,14 @@ def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
 
 
 def _values(processed: Path, reports: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
-    v = read_table(processed, "values", VALUE_COLUMNS)
-    v["report_id"] = pd.Categorical(v["report_id"].astype(str), categories=reports["report_id"].cat.categories,
-                                    ordered=True)
+    v = read_table(processed, "values", VALUE_COLUMNS, categorical=True)
+    v["report_id"] = v["report_id"].cat.set_categories(reports["report_id"].cat.categories, ordered=True)
     v = v[v["report_id"].notna()]  # a value of a report reports.parquet/csv does not list has no body or year
     v["section"] = _ordered(v["section"], SECTIONS)
     items = list(dict.fromkeys(codebook.loc[codebook["section"] != "applicant", "code"]))
     v["item"] = _ordered(v["item"], items)
     applicants = list(codebook.loc[codebook["section"] == "applicant", "code"])
     v["applicant"] = _ordered(v["applicant"], [""] + applicants)
-    for col in ("missing", "flag", "derived"):
-        v[col] = v[col].astype("category")
     v["value"] = _numeric(v["value"])
     v["number"] = _numeric(v["number"])
     return v.reset_index(drop=True)
@@ -120,18 +137,24 @@ class Corpus:
     @cached_property
     def cells(self) -> pd.DataFrame:
         """``number`` of every item's total cell: rows report_id (all reports), columns item codes (table 二, 三, 四)."""
-        v = self.values
+        v = self.values[["report_id", "section", "item", "applicant", "number"]]
         keep = (v["section"] != "narrative") & v["applicant"].isin(["", "total"])
         return _pivot(v[keep], "item", self.reports["report_id"])
 
     @cached_property
     def by_applicant(self) -> pd.DataFrame:
-        """Table 三 ``number`` by applicant: rows (report_id, applicant), columns item codes."""
-        v = self.values
+        """Table 三 ``number`` by applicant: rows (report_id, applicant) that have a cell, columns item codes."""
+        v = self.values[["report_id", "section", "item", "applicant", "number"]]
         a = v[(v["section"] == "applications") & (v["applicant"] != "")]
-        wide = a.pivot_table(index=["report_id", "applicant"], columns="item", values="number", aggfunc="first",
-                             observed=True, dropna=False)
-        return wide.dropna(how="all")
+        codes, applicants = _used(a["applicant"])
+        rows = a["report_id"].cat.codes.to_numpy().astype(np.int64) * len(applicants) + codes
+        keys = pd.MultiIndex.from_product([self.reports["report_id"].astype(str), applicants],
+                                          names=["report_id", "applicant"])
+        wide = _scatter(rows, a["item"], a["number"], len(keys))
+        wide.index = keys
+        present = np.zeros(len(keys), dtype=bool)
+        present[rows] = True
+        return wide[present]
 
     @cached_property
     def finding_cells(self) -> pd.DataFrame:
@@ -146,14 +169,26 @@ class Corpus:
         return [str(r) for r in self.reports["report_id"]]
 
 
+def _used(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A categorical's codes renumbered over the categories that occur, and those categories (a count, not a sort)."""
+    codes = s.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(s.cat.categories)) > 0
+    return (np.cumsum(used) - 1)[codes], [str(c) for c, u in zip(s.cat.categories, used) if u]
+
+
+def _scatter(rows: np.ndarray, codes: pd.Series, numbers: pd.Series, n_rows: int) -> pd.DataFrame:
+    """A wide table of ``numbers`` placed at (row, code) without a group-by: one column per code present."""
+    columns, names = _used(codes)
+    out = np.full((n_rows, len(names)), np.nan)
+    out[rows, columns] = numbers.to_numpy()
+    return pd.DataFrame(out, columns=pd.Index(names, name="item"))
+
+
 def _pivot(v: pd.DataFrame, column: str, index: pd.Series) -> pd.DataFrame:
     """One row per report (every report, in order), one column per code present; NaN where no cell."""
-    rows = v["report_id"].cat.codes.to_numpy()
-    codes = v[column].cat.remove_unused_categories()
-    out = np.full((len(index), len(codes.cat.categories)), np.nan)
-    out[rows, codes.cat.codes.to_numpy()] = v["number"].to_numpy()
-    return pd.DataFrame(out, index=pd.Index(index.astype(str), name="report_id"),
-                        columns=pd.Index(list(codes.cat.categories), name="item"))
+    wide = _scatter(v["report_id"].cat.codes.to_numpy(), v[column], v["number"], len(index))
+    wide.index = pd.Index(index.astype(str), name="report_id")
+    return wide
 
 
 def load(processed: str | Path = DATA / "processed") -> Corpus:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from .charts import THOUSANDS, figure, log_axis
+from .charts import THOUSANDS, figure, log_axis, say_empty
 from .figures import Chart, palette
 from .text import Words, fmt_n, pct
 
@@ -116,14 +116,16 @@ def histogram(values: dict[str, pd.Series], words: Words, *, xlabel: Sequence[st
     rows = []
     for ax, (name, s), xl, c, p in zip(axes, values.items(), xlabel, colours, percent):
         s = s.dropna().astype(float)
-        if len(s):
+        if not len(s):
+            say_empty(ax, words)
+        else:
             lo, hi = np.nanpercentile(s, [1, 99]) if len(s) > 50 else (s.min(), s.max())
             if hi - lo < 1e-9:  # every pair alike (all 0): a visible bar around the value
                 lo, hi = lo - (0.05 if p else 1), hi + (0.05 if p else 1)
             span = hi - lo
             ax.hist(s.clip(lo, hi), bins=min(bins, max(5, len(s))), range=(lo - span * 0.05, hi + span * 0.05),
                     color=palette()[c])
-        ax.axvline(0, color=palette()["marker"], ls="--", lw=1)
+            ax.axvline(0, color=palette()["marker"], ls="--", lw=1)
         ax.set_title(name)
         ax.set_xlabel(xl)
         ax.set_ylabel(words("axis.pairs"))

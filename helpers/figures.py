@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,9 +93,18 @@ def _axis_counts(fig: Figure) -> list[dict[str, int]]:
     return out
 
 
-def _wrap(text: str, width_in: float, lang: str, size: float) -> str:
-    per_inch = 72 / size * (1.0 if lang == "zh" else 1.9)
-    return "\n".join(textwrap.wrap(text, max(20, int(width_in * per_inch * 0.92)))) or text
+def _wrap(text: str, width_in: float, size: float) -> str:
+    """Lines that fit ``width_in`` inches at ``size`` points: a CJK character is one em, other characters about half."""
+    room = width_in * 72 / size * 0.95
+    lines, line, used = [], "", 0.0
+    for word in text.replace(" ", " \0").split("\0"):  # break at spaces, or between CJK characters
+        for piece in ([word] if word.isascii() else list(word)):
+            w = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in piece)
+            if used + w > room and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0.0
+            line, used = line + piece, used + w
+    return "\n".join(lines + [line.rstrip()])
 
 
 def save_figure(chart: Chart, name: str, *, figures: str | Path, words: Words, reports: pd.DataFrame, title: str,
@@ -109,8 +117,8 @@ def save_figure(chart: Chart, name: str, *, figures: str | Path, words: Words, r
     fig, lang = chart.fig, words.lang
     if not len(chart.reports):  # a chart pooled over the whole corpus
         chart.reports = list(reports["report_id"].astype(str))
-    fig.suptitle(_wrap(title, fig.get_figwidth(), lang, 17), x=0.01, ha="left")
-    fig.supxlabel(_wrap(words.source(chart.reports, reports), fig.get_figwidth(), lang, 9), x=0.01, ha="left",
+    fig.suptitle(_wrap(title, fig.get_figwidth(), 17), x=0.01, ha="left")
+    fig.supxlabel(_wrap(words.source(chart.reports, reports), fig.get_figwidth(), 9), x=0.01, ha="left",
                   fontsize=9, color=palette()["muted"])
     out = Path(figures)
     out.mkdir(parents=True, exist_ok=True)

@@ -232,7 +232,8 @@ def applicant_pooled(corpus: Corpus) -> pd.DataFrame:
     """Per applicant type, pooled over reports: received (一), total handled (（七）), granted, strict release rate."""
     t = corpus.by_applicant.reindex(columns=["received", "granted", "total"])
     t = t[t.notna().all(axis=1)].groupby(level="applicant", observed=True).sum()
-    t = t.drop(index="total", errors="ignore")
+    order = corpus.codebook.loc[corpus.codebook["section"] == "applicant", "code"]
+    t = t.reindex([a for a in order if a in t.index and a != "total"])  # codebook order, not alphabetical
     out = t.rename(columns={"granted": "num", "total": "den"})
     out["rate"] = out["num"] / out["den"].where(out["den"] > 0)
     out["small"] = out["den"] < SMALL_N

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .compare import MIN_RANKED
 from .data import Corpus
 from .text import Words, escape_html, fmt_n, pct
 
@@ -79,7 +80,7 @@ def ranking_table(ranked: pd.DataFrame, words: Words, n: int = 5) -> tuple[pd.Da
                       words("col.value"): [words.rate(x) for _, x in shown.iterrows()],
                       words("col.handled"): shown["handled"].map(fmt_n).to_numpy()})
     unranked = int((~ranked["ranked"]).sum())
-    return t, (words("table.unranked", n=fmt_n(unranked), min=fmt_n(30)) if unranked else "")
+    return t, (words("table.unranked", n=fmt_n(unranked), min=fmt_n(MIN_RANKED)) if unranked else "")
 
 
 def key_figures_table(kf: pd.DataFrame, words: Words, year: int) -> pd.DataFrame:

@@ -114,9 +114,10 @@ def outcome_items(one_row: bool) -> list[str]:
             if i.group and i.group != "carried_forward" and (not i.aligns_to if one_row else i.code != "other")]
 
 
-def aligned_rows(item: str) -> list[str]:
+@cache
+def aligned_rows(item: str) -> tuple[str, ...]:
     """The 2021 rows that together correspond to a 2019 item (``other`` → （六） 1–3)."""
-    return [i.code for i in items().values() if i.aligns_to == item]
+    return tuple(i.code for i in items().values() if i.aligns_to == item)
 
 
 def numbered_items(group: str) -> list[str]:

@@ -47,7 +47,10 @@ def _sum(numbers: list[float | None]) -> float | None:
 def derive_numbers(values: list[Value], report_format: str) -> list[Value]:
     """Set ``number`` and ``derived`` on every value, and add the aligned ``other`` rows; values keep their order."""
     for value in values:
-        value.number, value.derived = cell_number(value, report_format)
+        if value.value is not None:  # the common case, kept cheap: a report has a few hundred cells
+            value.number, value.derived = value.value, AS_PRINTED
+        else:
+            value.number, value.derived = cell_number(value, report_format)
     applicant_columns = [a for a in codebook.applicants() if a != TOTAL]
     table = {(v.item, v.applicant): v for v in values if v.section == "applications"}
     for value in values:
@@ -63,7 +66,8 @@ def derive_numbers(values: list[Value], report_format: str) -> list[Value]:
 def _other_rows(table: dict[tuple[str, str], Value]) -> list[Value]:
     """One ``other`` row per applicant for a report printing （六） as three rows; none when it prints one row."""
     rows = codebook.aligned_rows("other")
-    if any(item == "other" for item, _ in table) or not any(item in rows for item, _ in table):
+    printed = {item for item, _ in table}
+    if "other" in printed or printed.isdisjoint(rows):
         return []
     added = []
     for applicant in codebook.applicants():

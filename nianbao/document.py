@@ -23,12 +23,14 @@ class Row:
     text is a row of one cell. ``tabular`` is True when the cells come from a table structure (a markdown pipe
     row, an HTML ``<tr>``, a PDF table row), so that their count can be trusted; False for running text, where
     the parser splits label and numbers itself. ``where`` locates the row in the file for a reader of the
-    output ("line 57", "page 3, table 1, row 5").
+    output ("line 57", "page 3, table 1, row 5"). ``paragraph`` numbers the blocks of lines a text reader saw
+    separated by blank lines (a converter's text box); 0 where the form has no such blocks.
     """
 
     cells: tuple[str, ...]
     where: str
     tabular: bool = False
+    paragraph: int = 0
 
     @property
     def text(self) -> str:

@@ -53,3 +53,45 @@ def between_ascii_words(before: str, after: str) -> bool:
 def touches_ascii(before: str, after: str) -> bool:
     """Running text: a space between two CJK characters is layout, one next to a number separates it."""
     return before.isascii() or after.isascii()
+
+
+# Footnote marks printed after a number: circled and parenthesised numbers (①–⑳, ㉑–㊿, ❶–➓, ⑴, ⒈), superscript
+# digits (¹²³…, also what the HTML reader makes of a <sup>), asterisks, ※, daggers, and 注1. NFKC would read ①
+# and ¹ as the digit 1 (5309① as 53091), so marks are found in the text as printed, before any normalising.
+_MARK_CHARACTERS = (
+    "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"  # superscript digits
+    "\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"  # enclosed numbers
+    "*\uff0a\u203b\u2020\u2021"  # * ＊ ※ † ‡
+)
+_MARK_DIGITS = "0-9\uff10-\uff19\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2460-\u2473"
+_TRAILING_MARK = re.compile(rf"(?:[{_MARK_CHARACTERS}]{{1,4}}|注[{_MARK_DIGITS}]{{1,2}})\Z")
+_MARK = re.compile(rf"[{_MARK_CHARACTERS}]")
+NEUTRAL_MARK = "※"  # what marks become in running text, where no normalising turns it into a digit
+
+
+def split_footnote(text: str) -> tuple[str, str]:
+    """``text`` without a footnote mark at its end, and the mark ("" when there is none)."""
+    text = text.strip()
+    mark = _TRAILING_MARK.search(text, max(0, len(text) - 4))
+    if mark is None or mark.start() == 0:
+        return text, ""
+    return text[: mark.start()].rstrip(), mark[0]
+
+
+def is_footnote_mark(text: str) -> bool:
+    """True for text that is only a footnote mark, such as a token printed apart from its number ("5309 ①")."""
+    return _TRAILING_MARK.fullmatch(text) is not None
+
+
+def has_marks(text: str) -> bool:
+    """True when ``text`` may carry a footnote mark (a mark character, or 注)."""
+    return "注" in text or _MARK.search(text) is not None
+
+
+def without_marks(text: str) -> str:
+    return _MARK.sub("", text)
+
+
+def neutral_marks(text: str) -> str:
+    """Running text with every footnote mark written as ※, so that NFKC cannot make a digit of it."""
+    return _MARK.sub(NEUTRAL_MARK, text)

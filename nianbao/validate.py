@@ -40,6 +40,11 @@ class Cells:
         numbers = [self.number(section, item, applicant) for item in items]
         return None if any(n is None for n in numbers) else sum(numbers)
 
+    def partial(self, section: str, items: list[str], applicant: str = "") -> tuple[float, int]:
+        """The sum of the cells that can be counted, and how many cannot (absent, ambiguous or unreadable)."""
+        numbers = [self.number(section, item, applicant) for item in items]
+        return sum(n for n in numbers if n is not None), sum(n is None for n in numbers)
+
     def shown(self, section: str, item: str, applicant: str = "") -> str:
         value = self.get(section, item, applicant)
         if value is not None and value.value is None and value.missing == "blank":
@@ -64,7 +69,9 @@ def check_report(report: Report) -> list[Finding]:
         column = f"applications:*:{applicant}"
         inflow = cells.total("applications", ["received", "carried_over"], applicant)
         outflow = cells.total("applications", ["total", "carried_forward"], applicant)
-        if inflow is not None and outflow is not None and inflow != outflow:
+        if inflow is None or outflow is None:
+            findings += _inflow_outflow_exceeded(cells, applicant)
+        elif inflow != outflow:
             findings.append(Finding(
                 "S1", "error", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
                 format_value(inflow), format_value(outflow),
@@ -73,6 +80,14 @@ def check_report(report: Report) -> list[Finding]:
                 f"total handled + carried forward ({format_value(outflow)})"))
         handled = cells.total("applications", parts, applicant)
         total = cells.number("applications", "total", applicant)
+        if handled is None and total is not None:
+            known, unknown = cells.partial("applications", parts, applicant)
+            if known > total:
+                shown = cells.shown("applications", "total", applicant)
+                findings.append(_partial_finding(
+                    "I1", f"applications:total:{applicant} vs sum of outcomes ({column})", known, unknown, shown,
+                    f"表三“{_column(applicant)}”列：（七）总计为 {shown}", "各办理结果",
+                    f"Table 三 column {applicant}: total handled printed {shown}", "the outcomes"))
         if handled is not None and total is not None and handled != total:
             blank = all(cells.shown("applications", item, applicant) == "blank" for item in parts
                         if cells.get("applications", item, applicant) is not None)
@@ -89,6 +104,14 @@ def check_report(report: Report) -> list[Finding]:
             continue
         parts_sum = _sum_columns(cells, item)
         total = cells.number("applications", item, "total")
+        if parts_sum is None and total is not None:
+            known, unknown = _partial_columns(cells, item)
+            if known > total:
+                shown = cells.shown("applications", item, "total")
+                findings.append(_partial_finding(
+                    "I2", f"applications:{item}:total vs applications:{item}:natural_person..other_org", known, unknown,
+                    shown, f"表三“{_label(item)}”行：总计为 {shown}", "各申请人",
+                    f"Table 三 row {item}: total printed {shown}", "the applicant columns"))
         if parts_sum is not None and total is not None and parts_sum != total:
             shown = cells.shown("applications", item, "total")
             findings.append(Finding(
@@ -98,8 +121,17 @@ def check_report(report: Report) -> list[Finding]:
                 f"Table 三 row {item}: total printed {shown}, applicant columns sum to {format_value(parts_sum)}"))
     for block, name in codebook.review_blocks().items():
         block_items = {i.result: i.code for i in codebook.items().values() if i.block == block}
-        parts_sum = cells.total("review_litigation", [code for result, code in block_items.items() if result != "total"])
+        block_parts = [code for result, code in block_items.items() if result != "total"]
+        parts_sum = cells.total("review_litigation", block_parts)
         total = cells.number("review_litigation", block_items["total"])
+        if parts_sum is None and total is not None:
+            known, unknown = cells.partial("review_litigation", block_parts)
+            if known > total:
+                shown = cells.shown("review_litigation", block_items["total"])
+                findings.append(_partial_finding(
+                    "I3", f"review_litigation:{block}.total vs {block}.upheld+corrected+other+pending", known, unknown,
+                    shown, f"表四{name}：总计为 {shown}", "维持、纠正、其他、尚未审结",
+                    f"Table 四 {block}: total printed {shown}", "its parts"))
         if parts_sum is not None and total is not None and parts_sum != total:
             findings.append(Finding(
                 "I3", "error", f"review_litigation:{block}.total vs {block}.upheld+corrected+other+pending",
@@ -113,13 +145,53 @@ def check_report(report: Report) -> list[Finding]:
             findings.append(Finding(
                 "structure", "warning", f"{value.section}:{value.item}:{value.applicant}".rstrip(":"), "a number",
                 value.printed, f"单元格“{value.printed}”无法读作数字，未采用（{value.source}）",
-                f"Cell {value.printed!r} cannot be read as a number; not used ({value.source})"))
+                f"Cell {value.printed!r} cannot be read as a number{f' ({value.flag})' if value.flag else ''}; "
+                f"not used ({value.source})"))
     return findings
 
 
 def _sum_columns(cells: Cells, item: str) -> float | None:
     numbers = [cells.number("applications", item, applicant) for applicant in APPLICANT_COLUMNS]
     return None if any(n is None for n in numbers) else sum(numbers)
+
+
+def _partial_columns(cells: Cells, item: str) -> tuple[float, int]:
+    numbers = [cells.number("applications", item, applicant) for applicant in APPLICANT_COLUMNS]
+    return sum(n for n in numbers if n is not None), sum(n is None for n in numbers)
+
+
+def _partial_finding(check: str, cells_ref: str, known: float, unknown: int, shown: str, total_zh: str, parts_zh: str,
+                     total_en: str, parts_en: str) -> Finding:
+    """Some parts of a sum are missing or uncertain, and those that are known already exceed the printed total.
+
+    Counts are not negative, so the missing parts could only add to the excess: the identity is broken whatever
+    they are.
+    """
+    return Finding(
+        check, "error", cells_ref, f"at least {format_value(known)}", shown,
+        f"{total_zh}，而可读出的{parts_zh}之和已为 {format_value(known)}（另有 {unknown} 个单元格缺失或无法读取）",
+        f"{total_en}, but {parts_en} that can be read already sum to {format_value(known)} "
+        f"({unknown} more {'cell is' if unknown == 1 else 'cells are'} missing or unreadable)")
+
+
+def _inflow_outflow_exceeded(cells: Cells, applicant: str) -> list[Finding]:
+    """S1 when one side is only partly known: its known cells must not exceed the other side's total."""
+    sides = {"inflow": (["received", "carried_over"], "一加二", "received + carried over"),
+             "outflow": (["total", "carried_forward"], "（七）总计加四", "total handled + carried forward")}
+    totals = {side: cells.total("applications", items, applicant) for side, (items, _, _) in sides.items()}
+    for partial_side, complete_side in (("inflow", "outflow"), ("outflow", "inflow")):
+        complete = totals[complete_side]
+        if totals[partial_side] is not None or complete is None:
+            continue
+        known, unknown = cells.partial("applications", sides[partial_side][0], applicant)
+        if known > complete:
+            shown = format_value(complete)
+            return [_partial_finding(
+                "S1", f"applications:received+carried_over:{applicant} vs applications:total+carried_forward:{applicant}",
+                known, unknown, shown, f"表三“{_column(applicant)}”列：{sides[complete_side][1]}为 {shown}",
+                sides[partial_side][1], f"Table 三 column {applicant}: {sides[complete_side][2]} is {shown}",
+                f"the cells of {sides[partial_side][2]}")]
+    return []
 
 
 def _check_narrative(cells: Cells) -> list[Finding]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nianbao.cli import extract
+from nianbao.batch import extract
 from nianbao.derive import is_printed
 from nianbao.extract import extract_file
+from nianbao.write import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -60,7 +61,8 @@ def batch(tmp_path: Path) -> Path:
 @pytest.fixture
 def results(batch: Path, tmp_path: Path) -> dict[str, object]:
     out = tmp_path / "out"
-    reports = {r.report_id: r for r in extract([batch], out)}
+    extract([batch], out)
+    reports = {r.report_id: r for r in read_reports(out)}
     return {"reports": reports, "out": out}
 
 
@@ -69,7 +71,7 @@ def test_the_batch_still_comes_out(results: dict[str, object]) -> None:
     assert reports["good_2021"].status == "findings"  # the known table-四 quirk, nothing else
     assert {f.check for f in reports["good_2021"].findings} == {"structure", "N1"}
     out = results["out"]
-    with (out / "reports.csv").open(encoding="utf-8") as handle:
+    with (out / "reports.csv").open(encoding="utf-8-sig") as handle:
         rows = {row["report_id"]: row for row in csv.DictReader(handle)}
     assert len(rows) == 8
     assert rows["garbage"]["status"] == "failed" and rows["garbage"]["error"]

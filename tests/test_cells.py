@@ -61,3 +61,54 @@ def test_decimal_amounts_read_back_exactly(amount) -> None:  # type: ignore[no-u
     assert cell is not None and cell.unit == "万元"
     assert cell.value == float(amount)
     assert float(format_value(cell.value)) == float(amount)
+
+
+MARKS = ["①", "⑳", "㉑", "❶", "⑴", "¹", "²", "³", "⁹", "*", "**", "＊", "※", "†", "注1", "注①", "注¹"]
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(MARKS), st.sampled_from(["", "件", "万元"]))
+def test_a_footnote_mark_never_joins_the_number(number: int, mark: str, unit: str) -> None:
+    """NFKC reads ① and ¹ as 1: 5309① must be 5309 with its mark kept, never 53091."""
+    for printed in (f"{number}{unit}{mark}", f"{number}{mark}{unit}"):
+        cell = parse_cell(printed)
+        assert cell is not None and cell.value == number and cell.footnote == mark, printed
+        assert cell.printed == printed and cell.unit == unit
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=3))
+def test_a_count_with_a_leading_zero_is_unreadable(number: int, zeros: int) -> None:
+    cell = parse_cell("0" * zeros + str(number))
+    assert cell is not None and cell.value is None and cell.missing == "unreadable"
+    assert "leading zero" in cell.problem
+
+
+@pytest.mark.parametrize("printed", ["0", "0.5", "0.00", "-0.25", "10", "100万元"])
+def test_a_lone_zero_and_decimals_below_one_are_numbers(printed: str) -> None:
+    cell = parse_cell(printed)
+    assert cell is not None and cell.value is not None and cell.missing == ""
+
+
+@pytest.mark.parametrize("printed", ["1O5", "l2", "I6", "|5", "2O21", "S", "B", "O", "o", "1S件", "〇", "1,0O0", "12.O"])
+def test_a_letter_ocr_reads_for_a_digit_is_unreadable(printed: str) -> None:
+    cell = parse_cell(printed)
+    assert cell is not None and cell.value is None and cell.missing == "unreadable"
+
+
+@pytest.mark.parametrize("printed", ["53①09", "①", "*", "※", "①5309"])
+def test_a_mark_inside_a_number_or_alone_is_unreadable(printed: str) -> None:
+    cell = parse_cell(printed)
+    assert cell is not None and cell.value is None and cell.missing == "unreadable"
+
+
+@pytest.mark.parametrize("digits", [16, 20, 400, 5000])
+def test_a_number_too_long_to_keep_exactly_is_unreadable(digits: int) -> None:
+    """A 400-digit amount aborted the run (OverflowError); 16 digits already lose the last ones in a float."""
+    for printed in ("9" * digits, "1" + "0" * (digits - 1), "1." + "1" * digits):
+        cell = parse_cell(printed)
+        assert cell is not None and cell.value is None and cell.missing == "unreadable"
+        assert format_value(cell.value) == ""
+
+
+def test_fifteen_digits_read_exactly() -> None:
+    cell = parse_cell("999999999999999")
+    assert cell is not None and format_value(cell.value) == "999999999999999"

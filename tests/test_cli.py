@@ -1,4 +1,4 @@
-"""The command line: the tidy CSV files, byte-identical reruns, parallel runs, committed tables as fallback."""
+"""The command line: the output set, byte-identical reruns, parallel runs, committed tables as fallback."""
 
 from __future__ import annotations
 
@@ -10,35 +10,38 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.cli import extract
+from nianbao.batch import extract
+from nianbao.batch.outputs import OUTPUT_FILES
 from nianbao.derive import is_printed
 from nianbao.extract import COMPANION_SUFFIX
 from nianbao.template import template_rows, write_template
+from nianbao.write import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 CORPUS = ROOT.parent / "shared" / "corpus"
-OUTPUTS = ["reports.csv", "values.csv", "checks.csv", "codebook.csv", "check_definitions.csv"]
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in OUTPUTS}
+    return {name: (folder / name).read_bytes() for name in OUTPUT_FILES}
 
 
-def test_the_command_writes_the_tidy_files(tmp_path: Path) -> None:
+def test_the_command_writes_the_csv_and_parquet_tables(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "nianbao", "extract", str(RAW), "--out", str(tmp_path)],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     with (RAW / "sources.csv").open(encoding="utf-8") as handle:
         listed = sum(not row["file"].endswith(COMPANION_SUFFIX) for row in csv.DictReader(handle))
     assert f"{listed} reports" in run.stderr
-    with (tmp_path / "codebook.csv").open(encoding="utf-8") as handle:
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
+    with (tmp_path / "codebook.csv").open(encoding="utf-8-sig") as handle:
         codebook = list(csv.DictReader(handle))
     assert len(codebook) == 76 + 7 and all(row["label_zh"] and row["label_en"] for row in codebook)
-    with (tmp_path / "values.csv").open(encoding="utf-8") as handle:
+    assert (tmp_path / "values.csv").read_bytes().startswith("\ufeffreport_id,".encode())
+    with (tmp_path / "values.csv").open(encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
     assert header == ["report_id", "section", "item", "applicant", "printed", "value", "unit", "missing", "flag",
                       "source", "number", "derived"]
-    with (tmp_path / "check_definitions.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "check_definitions.csv").open(encoding="utf-8-sig") as handle:
         checks = [row["check"] for row in csv.DictReader(handle)]
     assert checks == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
 
@@ -81,7 +84,8 @@ def test_a_filled_template_reads_back_like_the_transcription(tmp_path: Path) -> 
         writer.writeheader()
         for row in rows:
             writer.writerow(dict(row, printed=printed.get((row["section"], row["item"], row["applicant"]), "")))
-    filled_report = extract([filled.parent], tmp_path / "a")[0]
-    original = [r for r in extract([RAW / "suqian-city_2023.csv"], tmp_path / "b")][0]
+    extract([filled.parent], tmp_path / "a")
+    extract([RAW / "suqian-city_2023.csv"], tmp_path / "b")
+    filled_report, original = read_reports(tmp_path / "a")[0], read_reports(tmp_path / "b")[0]
     assert [(v.item, v.applicant, v.value) for v in filled_report.values if is_printed(v)] == [
         (v.item, v.applicant, v.value) for v in original.values if v.section != "narrative" and is_printed(v)]

@@ -22,7 +22,7 @@ def test_the_outcome_rows_of_both_layouts_of_section_six() -> None:
     """（七）总计 = （一）+（二）+ 8 + 3 + 5 refusal-type rows + （六）, as one row or as three."""
     one, three = codebook.outcome_items(one_row=True), codebook.outcome_items(one_row=False)
     assert len(one) == 2 + 8 + 3 + 5 + 1 and one[-1] == "other"
-    assert len(three) == 2 + 8 + 3 + 5 + 3 and three[-3:] == codebook.aligned_rows("other")
+    assert len(three) == 2 + 8 + 3 + 5 + 3 and tuple(three[-3:]) == codebook.aligned_rows("other")
     assert codebook.numbered_items("refused")[6] == "refused.enforcement_file"
 
 

@@ -47,7 +47,7 @@ def test_three_other_rows_add_up_to_one_aligned_row_per_applicant() -> None:
     """Suqian 2023 prints （六） as three rows: ``other`` is their sum, taken from the hand-checked cells."""
     got, fixture = _extract("suqian-city_2023.csv"), _fixture("suqian-city_2023")
     rows = codebook.aligned_rows("other")
-    assert rows == ["other.no_correction", "other.unpaid_fee", "other.other"]
+    assert rows == ("other.no_correction", "other.unpaid_fee", "other.other")
     for applicant in codebook.applicants():
         expected = sum(float(fixture[("applications", item, applicant)]["value"]) for item in rows)
         other = got[("applications", "other", applicant)]

@@ -108,7 +108,7 @@ def test_pdf_table_three_continues_on_next_page(hongze_2024: Document) -> None:
 
 @needs_corpus
 def test_pdf_table_two_recovers_cell_without_border(hongze_2023: Document) -> None:
-    # On page 3 the cell 信息内容 lacks its top border, so pdfplumber finds no cell there.
+    # On page 3 the cell 信息内容 lacks its top border, so the grid has no cell there.
     first = next(row for row in tabular(hongze_2023) if row.where == "page 3, table 1, row 1")
     assert first.cells == ("信息内容", "本年处理决定数量")
     assert row_starting(hongze_2023, "行政规范性文件").cells == ("行政规范性文件", "0", "5", "5")
@@ -360,3 +360,17 @@ def test_html_cell_lines_join_without_spaces(
     cell = "<p><span>" + separator.join(pieces) + "</span></p>"
     path.write_text(f"<table><tr><td>{cell}</td><td>7</td></tr></table>", encoding="utf-8")
     assert read_html(path).rows == [Row(("".join(pieces), "7"), "table 1, row 1", tabular=True)]
+
+
+def test_nianbao_imports_no_pdf_library_but_pypdfium2() -> None:
+    # PyMuPDF is AGPL (the MIT engine must not link it); pdfplumber/pdfminer are benchmark and test baselines only.
+    import ast
+
+    banned = {"fitz", "pymupdf", "pdfplumber", "pdfminer"}
+    found = []
+    for source in (ROOT / "nianbao").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{source.name}: {name}" for name in names if name.split(".")[0] in banned]
+    assert found == []

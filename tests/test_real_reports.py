@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.cli import extract
+from nianbao.batch import extract
 from nianbao.derive import is_printed
 from nianbao.model import Report
+from nianbao.write import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
@@ -22,7 +23,8 @@ REPORT_IDS = sorted(p.stem for p in EXPECTED.glob("*_20??.csv"))
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
     out = tmp_path_factory.mktemp("processed")
-    return {r.report_id: r for r in extract([ROOT / "data" / "raw"], out, corpus=CORPUS)}
+    extract([ROOT / "data" / "raw"], out, corpus=CORPUS)
+    return {r.report_id: r for r in read_reports(out)}
 
 
 def _expected_rows(report_id: str) -> list[dict[str, str]]:

@@ -93,6 +93,8 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         if is_page_furniture(row):
             continue
         split = split_row(row)
+        if split.is_rule_line and not fit(split.data, len(COLUMNS), trim_blanks)[1]:
+            continue
         if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
             if row.tabular and not split.has_numbers:
                 headers.append(row)
@@ -132,24 +134,34 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
 
 
 def _place_unlabelled(lines: list[_Line], order: list[str]) -> None:
-    """Give unlabelled rows the codes left free between the labelled rows around them, when that is certain."""
-    index = 0
+    """Give unlabelled rows the codes left free between the labelled rows around them, when that is certain.
+
+    One pass: the row before a run is the last one with a code (labelled, or placed by an earlier run), the row
+    after it the next labelled one; a run only looks at the codes between them, so this is linear in the rows.
+    """
+    position = {code: index for index, code in enumerate(order)}
+    following = [len(order)] * (len(lines) + 1)  # order index of the next labelled row at or after each line
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = position.get(lines[index].code, following[index + 1])
+    taken = {line.code for line in lines}
+    before, index = -1, 0
     while index < len(lines):
         if lines[index].code is not None:
+            before = position.get(lines[index].code, before)
             index += 1
             continue
         end = index
         while end < len(lines) and lines[end].code is None:
             end += 1
-        before = next((order.index(l.code) for l in reversed(lines[:index]) if l.code in order), -1)
-        after = next((order.index(l.code) for l in lines[end:] if l.code in order), len(order))
-        taken = {l.code for l in lines}
+        after = following[end]
         free = [code for code in order[before + 1: after] if code not in taken]
         if len(free) == end - index:
             names = (order[before] if before >= 0 else "the start", order[after] if after < len(order) else "the end")
             for line, code in zip(lines[index:end], free):
                 line.code = code
                 line.flag = f"unlabelled row placed by row order between {names[0]} and {names[1]}"
+            taken.update(free)
+            before = position[free[-1]]
         index = end
 
 

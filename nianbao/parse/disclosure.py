@@ -48,6 +48,8 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
         if is_page_furniture(row):
             continue
         split = split_row(row)
+        if split.is_rule_line:  # an unlabelled row is never a row of table 二
+            continue
         label = "".join(split.labels)
         if is_table_caption(label):
             header = ()
@@ -93,3 +95,26 @@ def parse_disclosure(rows: list[Row], trim_blanks: bool, format_hint: str) -> Di
             "structure", "warning", "disclosure", "every number in a row", "; ".join(stray),
             "表二中有不属于任何行的数字，未采用", "Table 二 has numbers printed outside any row; not used"))
     return table
+
+
+def expected_rows(fmt: str) -> list[str]:
+    """The rows (item prefixes) table 二 prints in a format, from the codebook; those of both when it is unknown."""
+    def rows(formats: set[str]) -> list[str]:
+        prefixes = [item.code.split(".")[0] for item in codebook.items().values()
+                    if item.section == SECTION and formats <= set(item.formats)]
+        return list(dict.fromkeys(prefixes))
+
+    return rows({fmt}) if fmt else [row for row in rows({"2019"}) if row in rows({"2021"})]
+
+
+def missing_rows(table: DisclosureTable, fmt: str) -> list[Finding]:
+    """A structure finding for every row of the format that the table lacks (a converter may leave one out)."""
+    present = {value.item.split(".")[0] for value in table.values}
+    findings = []
+    for prefix in expected_rows(fmt):
+        if prefix not in present:
+            label = next(i.label_zh for i in codebook.items().values() if i.code.startswith(prefix + ".")).split(" ")[0]
+            findings.append(Finding(
+                "structure", "error", f"disclosure:{prefix}", "row present", "missing",
+                f"表二缺少“{label}”行", f"Table 二 has no row for {prefix}"))
+    return findings

@@ -186,18 +186,42 @@ def section_of_heading(text: str) -> str | None:
     key = label_key(text)
     if len(key) > 40 or len(opening) < 2 or opening[1] not in _AFTER_NUMERAL:
         return None  # "四是依法做好行政复议应诉工作" is a sentence, not a heading
-    for numeral, words in SECTION_HEADINGS.items():
-        if opening[0] == numeral and any(word in key for word in words):
-            return numeral
-    return None
+    if opening[0] not in SECTION_HEADINGS:
+        return None
+    # By its words, whatever its numeral: a conversion may number the sections differently or leave one out.
+    return next((numeral for numeral, words in SECTION_HEADINGS.items() if any(word in key for word in words)), None)
+
+
+TABLE_CAPTION = "第二十条第"
 
 
 def is_table_caption(text: str) -> bool:
     """第二十条第（一）项 and its kin open a block of table 二."""
-    return label_key(text).startswith("第二十条第")
+    return label_key(text).startswith(TABLE_CAPTION)
 
 
-TITLE = re.compile(r"(?P<before>.*?)(?P<year>(19|20)\d\d)年度?(?P<after>.*?)政府信息公开(工作)?(年度)?报告")
+TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")
+TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)年度?")
+TITLE_SPAN = 120  # a title's body and year stand within this many characters before its 政府信息公开…报告
+
+
+def find_title(text: str) -> tuple[str, int] | None:
+    """Body and year of the first title "<body>2021年<body>政府信息公开工作年度报告" in ``text``.
+
+    The year is looked for only in the short stretch before each 报告 phrase (and after the previous one), so
+    the search is linear in the text, however long a line a converter made.
+    """
+    searched = 0
+    for phrase in TITLE_PHRASE.finditer(text):
+        start = max(searched, phrase.start() - TITLE_SPAN)
+        year = TITLE_YEAR.search(text, start, phrase.start())
+        if year:
+            body = text[year.end(): phrase.start()] or text[start: year.start()]
+            return body, int(year["year"])
+        searched = phrase.end()
+    return None
+
+
 PAGE_NUMBER = re.compile(r"^[-—–一\s第]*\d{1,3}[-—–一\s页]*$|^第\d+页(共\d+页)?$")
 
 # Level and parent of a people's government, from its name alone; departments and offices are left unknown.
@@ -209,6 +233,8 @@ _PROVINCE = re.compile(r"^(?P<own>.+?(?:省|自治区))人民政府$")
 
 def level_of_body(body: str) -> tuple[str, str]:
     """(level, parent) that a people's government's name states, ("", "") when it does not say."""
+    if len(body) > TITLE_SPAN:  # not a name; and the patterns below are quadratic in their input
+        return "", ""
     if match := _COUNTY.match(body):
         return "county", match["parent"] or ""
     if match := _CITY.match(body):

@@ -7,29 +7,36 @@ import re
 from dataclasses import dataclass
 
 from nianbao import codebook
+from nianbao.cells import cell_flags, parse_cell
 from nianbao.document import Row
 from nianbao.model import Value
-from nianbao.normalize import squeeze
+from nianbao.normalize import NEUTRAL_MARK, neutral_marks, squeeze
 
 SECTION = "narrative"
-_N = r"(\d[\d,]*(?:\.\d+)?)"
-# Patterns over the report's running text with whitespace removed; the first match of each counts.
+# A number starts only where a run of digits starts, and its digits are taken possessively (*+): a pattern that
+# may start at any digit and backtrack through the run is quadratic on a long line of digits.
+_N = r"(?<!\d)(?<!\d[,.])(\d[\d,]*+(?:\.\d++)?)"
+# A footnote mark between the number and its unit (5309①件); marks are written as ※ before the text is normalised.
+_MARK = rf"(?P<mark>{NEUTRAL_MARK}{{0,4}})"
+# Patterns over the report's running text with whitespace removed; the first match of each counts. Every gap is
+# bounded ({0,16}), so each start costs a bounded amount of work besides its number.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,24}?申请[件数量为共计]{0,4}" + _N + r"件")),
-    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,4}?" + _N + r"件[^。；;\d]{0,8}?申请")),
-    ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + r"件")),
-    ("narrative.carried_forward", re.compile(r"(?<!上)结转(?:至|到)\d{4}年度?" + _N + r"件")),
-    ("narrative.carried_forward", re.compile(_N + r"件(?:申请)?[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)?下一?年度")),
-    ("narrative.completion_rate", re.compile(r"办结率[^。；;\d]{0,6}?" + _N + r"%")),
-    ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + r"[件起]")),
-    ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")),
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,24}?申请[件数量为共计]{0,4}" + _N + _MARK + r"件")),
+    ("narrative.received", re.compile(r"(?:收到|受理|收办|接收|新收)[^。；;\d]{0,4}?" + _N + _MARK + r"件[^。；;\d]{0,8}?申请")),
+    ("narrative.carried_forward", re.compile(r"(?<!上)(?<!上年度)结转(?:至|到)?下一?年度?[^。；;\d]{0,8}?" + _N + _MARK + r"件")),
+    ("narrative.carried_forward", re.compile(r"(?<!上)结转(?:至|到)\d{4}年度?" + _N + _MARK + r"件")),
+    ("narrative.carried_forward", re.compile(_N + _MARK + r"件(?:申请)?[^。；;\d]{0,20}?(?:顺延|结转)(?:到|至)?下一?年度")),
+    ("narrative.completion_rate", re.compile(r"办结率[^。；;\d]{0,6}?" + _N + _MARK + r"%")),
+    ("narrative.review_cases", re.compile(r"行政复议[^。；;\d]{0,6}?" + _N + _MARK + r"[件起]")),
+    ("narrative.litigation_cases", re.compile(r"诉讼[^。；;\d]{0,6}?" + _N + _MARK + r"[件起]")),
 ]
-_REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、|与)行政诉讼[^。；;\d]{0,6}?" + _N + r"[件起]")
-_FEE = re.compile(r"收取[^。；;\d]{0,24}?处理费(?:用)?(?:共计|合计|共|为)?" + _N + r"元")
+_REVIEW_AND_LITIGATION = re.compile(r"行政复议(?:和|及|、|与)行政诉讼[^。；;\d]{0,6}?" + _N + _MARK + r"[件起]")
+_FEE = re.compile(r"收取[^。；;\d]{0,24}?处理费(?:用)?(?:共计|合计|共|为)?" + _N + _MARK + r"元")
 _NO_FEE = re.compile(r"(?:未|没有|不|无)收取[^。；;\d]{0,24}?(?:处理费|费用)")
 # A rate counts only in a sentence about information requests: Pingtan 2020 states the 办结率 of citizens' appeals
 # to a television programme (群众诉求 … 办结率100%) in the same section.
 _SENTENCE_WORD = {"narrative.completion_rate": "申请"}
+SENTENCE_WINDOW = 200  # characters looked at on each side of a figure for its sentence
 
 
 @dataclass
@@ -49,13 +56,24 @@ def _join(rows: list[Row]) -> _Text:
             continue
         starts.append(len(text))
         wheres.append(row.where)
-        text += squeeze(" ".join(row.cells))
+        text += squeeze(neutral_marks(" ".join(row.cells)))
     return _Text(text, starts, wheres)
 
 
-def _value(item: str, printed: str, number: str, where: str) -> Value:
+def _value(item: str, match: re.Match[str], where: str, number: str = "") -> Value:
+    """The figure a pattern found, read as a cell is (a number too long to keep exactly is unreadable)."""
     unit = codebook.items()[item].unit
-    return Value(SECTION, item, "", printed, float(number.replace(",", "")), unit, source=where)
+    cell = parse_cell(number or match[1])
+    if cell is None:
+        return Value(SECTION, item, "", match[0], None, unit, "unreadable", "text where a number belongs", where)
+    mark = match.groupdict().get("mark")
+    flags = cell_flags(cell) + (["footnote: a mark printed after the number"] if mark else [])
+    return Value(SECTION, item, "", match[0], cell.value, unit, cell.missing, "; ".join(flags), where)
+
+
+def _is_zero(number: str) -> bool:
+    cell = parse_cell(number)
+    return cell is not None and cell.value == 0
 
 
 def _counts(rows: list[Row], wanted: set[str]) -> list[Value]:
@@ -71,9 +89,9 @@ def _counts(rows: list[Row], wanted: set[str]) -> list[Value]:
         match = next((m for m in pattern.finditer(searched) if _in_sentence_about(searched, m, _SENTENCE_WORD.get(item))),
                      None)
         if match:
-            values.append(_value(item, match[0], match[1], text.where(match.start())))
-        elif combined and item in ("narrative.review_cases", "narrative.litigation_cases") and float(combined[1]) == 0:
-            values.append(_value(item, combined[0], combined[1], text.where(combined.start())))
+            values.append(_value(item, match, text.where(match.start())))
+        elif combined and item in ("narrative.review_cases", "narrative.litigation_cases") and _is_zero(combined[1]):
+            values.append(_value(item, combined, text.where(combined.start())))
     return values
 
 
@@ -81,9 +99,10 @@ def _in_sentence_about(text: str, match: re.Match[str], word: str | None) -> boo
     """True when the sentence (up to its 。) that holds ``match`` contains ``word``, or when no word is asked for."""
     if word is None:
         return True
-    start = text.rfind("。", 0, match.start()) + 1
-    end = text.find("。", match.end())
-    return word in text[start:end if end >= 0 else len(text)]
+    low, high = max(0, match.start() - SENTENCE_WINDOW), match.end() + SENTENCE_WINDOW  # bounded: linear on any text
+    start = text.rfind("。", low, match.start()) + 1 or low
+    end = text.find("。", match.end(), high)
+    return word in text[start:end if end >= 0 else high]
 
 
 def parse_narrative(overview: list[Row], fallback: list[Row], whole: list[Row]) -> list[Value]:
@@ -96,8 +115,8 @@ def parse_narrative(overview: list[Row], fallback: list[Row], whole: list[Row]) 
     fee = _FEE.search(everything.text)
     no_fee = _NO_FEE.search(everything.text)
     if fee:
-        values.append(_value("narrative.processing_fee", fee[0], fee[1], everything.where(fee.start())))
+        values.append(_value("narrative.processing_fee", fee, everything.where(fee.start())))
     elif no_fee:
-        values.append(_value("narrative.processing_fee", no_fee[0], "0", everything.where(no_fee.start())))
+        values.append(_value("narrative.processing_fee", no_fee, everything.where(no_fee.start()), number="0"))
     order = [item for item, _ in PATTERNS] + ["narrative.processing_fee"]
     return sorted(values, key=lambda value: order.index(value.item))

@@ -21,6 +21,8 @@ def parse_review(rows: list[Row], trim_blanks: bool) -> Table:
         split = split_row(row)
         if split.labels or not split.carries_data(not trim_blanks):
             continue
+        if split.is_rule_line and not fit(split.data, len(CODES), trim_blanks)[1]:
+            continue
         if not row.tabular and len(split.data) < 2:
             continue
         data_rows.append((split.data, row.where))

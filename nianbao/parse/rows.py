@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nianbao.cells import is_data
 from nianbao.document import Row
-from nianbao.normalize import squeeze
+from nianbao.normalize import is_footnote_mark, squeeze
 from nianbao.parse.labels import PAGE_NUMBER
+
+
+_RULE_CELL = re.compile(r"^:?-+:?$")
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,16 @@ class SplitRow:
     labels: tuple[str, ...]  # non-empty text cells before the data
     data: tuple[str, ...]  # cells after the last label cell
     row: Row
+
+    @property
+    def is_rule_line(self) -> bool:
+        """A row of nothing but ASCII dashes ("| - | - |"): the line under a sub-table's header in OCR markdown.
+
+        Its cells carry no numbers; a table skips it when its cell count does not fit, rather than report an
+        unmatched row.
+        """
+        filled = [cell for cell in self.data if cell.strip()]
+        return not self.labels and bool(filled) and all(_RULE_CELL.match(cell.strip()) for cell in filled)
 
     @property
     def has_numbers(self) -> bool:
@@ -37,7 +51,12 @@ def split_row(row: Row) -> SplitRow:
         last_label = max((i for i, cell in enumerate(cells) if cell.strip() and not is_data(cell)), default=-1)
         labels = tuple(cell for cell in cells[: last_label + 1] if cell.strip())
         return SplitRow(labels, tuple(cells[last_label + 1:]), row)
-    tokens = " ".join(row.cells).split()
+    tokens: list[str] = []
+    for token in " ".join(row.cells).split():
+        if tokens and is_footnote_mark(token):
+            tokens[-1] += token  # "5309 ①": the mark belongs to the number before it
+        else:
+            tokens.append(token)
     cut = len(tokens)
     while cut > 0 and is_data(tokens[cut - 1]):
         cut -= 1

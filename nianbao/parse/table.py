@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nianbao import codebook
-from nianbao.cells import parse_cell
+from nianbao.cells import cell_flags, parse_cell
 from nianbao.model import Finding, Value
 
 
@@ -29,8 +29,7 @@ def make_value(section: str, item: str, applicant: str, printed: str, certain: b
         return Value(section, item, applicant, printed.strip(), None, unit, "unreadable",
                      "text where a number belongs", source)
     notes = [flag] if flag else []
-    if cell.note:
-        notes.append(f"note printed in the cell: {cell.note}")
+    notes += cell_flags(cell)
     if cell.value is not None and codebook.items()[item].kind == "count":
         if cell.value != int(cell.value):
             notes.append("a count printed with a fraction")

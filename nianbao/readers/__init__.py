@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -10,8 +11,33 @@ from nianbao.readers.text import read_text
 from nianbao.readers.transcribed import TranscribedCell, is_transcription, read_transcription
 
 _HTML = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|meta)\b", re.IGNORECASE)
-_PAGE = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta)\b", re.IGNORECASE | re.DOTALL)
-_PIPE_ROW = re.compile(rb"^\s*\|.*\|\s*$", re.MULTILINE)
+_PAGE_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta)\b", re.IGNORECASE)
+_SPACE = re.compile(rb"\s*")
+# One line at a time ([ \t], not \s, which would run on over blank lines and make the search quadratic).
+_PIPE_ROW = re.compile(rb"^[ \t]*\|[^\r\n]*\|[ \t]*\r?$", re.MULTILINE)
+
+
+def opens_as_page(data: bytes) -> bool:
+    """True when the file opens as a page: a page's first tag after an XML declaration and comments.
+
+    Scanned with ``find`` rather than one pattern, whose repeated comment group backtracks exponentially on a
+    file of many comments.
+    """
+    position = _SPACE.match(data).end()
+    if data.startswith(b"<?xml", position):
+        position = data.find(b">", position)
+        if position < 0:
+            return False
+        position = _SPACE.match(data, position + 1).end()
+    while data.startswith(b"<!--", position):
+        position = data.find(b"-->", position + 4)
+        if position < 0:
+            return False
+        position = _SPACE.match(data, position + 3).end()
+    return _PAGE_TAG.match(data, position) is not None
+
+
+STRAY_NUL_SHARE = 0.01  # more NUL characters than this is binary data (or UTF-16 without a BOM), not text
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -21,8 +47,8 @@ def decode_text(path: Path, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
-            return text
+        if text.count("\x00") <= len(text) * STRAY_NUL_SHARE:
+            return text.replace("\x00", "")  # converters write NUL for glyphs without a character (icon fonts)
     raise ReadError(path, "binary data: not text, HTML or PDF")
 
 
@@ -41,7 +67,7 @@ def read(path: Path) -> Document | list[TranscribedCell]:
         return read_pdf(path)
     if head.startswith(b"PK\x03\x04"):
         raise ReadError(path, "a ZIP or Office document: save the report as PDF, HTML or text first")
-    if _PAGE.match(data.lstrip(b"\xef\xbb\xbf")) or (_HTML.search(head) and not _PIPE_ROW.search(data)):
+    if opens_as_page(data.removeprefix(codecs.BOM_UTF8)) or (_HTML.search(head) and not _PIPE_ROW.search(data)):
         # markdown from a converter may carry a tag or two; it is a page only if it opens as one
         from nianbao.readers.html import read_html
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -21,7 +20,7 @@ _BLOCKS = frozenset(
 _HIDDEN = frozenset("head script style noscript template xml select textarea".split())
 _OFFICE_PREFIXES = ("o:", "w:", "m:", "v:")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
-_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_DECLARED = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)  # bounded: a tag is short
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "csgb2312", "euc-cn", "hz-gb-2312"})
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -68,7 +67,9 @@ def _declared_codec(data: bytes) -> str | None:
     return "gb18030" if name in _GB_FAMILY else name
 
 
-_PARSER = etree.HTMLParser()  # plain elements: lxml.html's element classes cost a lookup per node visited
+# Plain elements (lxml.html's element classes cost a lookup per node visited). huge_tree lifts libxml2's nesting
+# limit from 256 to 2048 levels: below 256 it drops the rest of a page without an error.
+_PARSER = etree.HTMLParser(huge_tree=True)
 
 
 def _parse(path: Path, text: str) -> etree._Element:
@@ -77,6 +78,10 @@ def _parse(path: Path, text: str) -> etree._Element:
         root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ReadError(path, f"not a readable HTML page: {error}") from error
+    limit = next((e for e in _PARSER.error_log if e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT), None)
+    if limit is not None:  # the parser stopped: what follows would be lost without a word
+        raise ReadError(path, f"the page was cut: the HTML parser stopped at line {limit.line}, column "
+                              f"{limit.column} ({limit.message.strip()}), so the rest of the page cannot be read")
     if root is None:
         raise ReadError(path, "not a readable HTML page: no elements")
     return root
@@ -113,24 +118,29 @@ class _Walker:
         self._flush()
         return self._rows
 
-    def _visit(self, node: etree._Element) -> None:
-        tag = _tag(node)
-        if tag is None or _hidden(node, tag):
-            return
-        if tag == "table" and node.find(".//table") is None:
-            self._flush()
-            self._table(node)
-            return
-        if tag in _BLOCKS or tag == "br":
-            self._flush()
-        if node.text:
-            self._pending.append(node.text)
-        for child in node:
-            self._visit(child)
-            if child.tail:
-                self._pending.append(child.tail)
-        if tag in _BLOCKS:
-            self._flush()
+    def _visit(self, root: etree._Element) -> None:
+        """Depth first with a stack of its own: pages nest up to 2048 levels, deeper than Python's recursion."""
+        stack: list[tuple[etree._Element, bool, bool]] = [(root, True, False)]  # node, entering, inside a <sup>
+        while stack:
+            node, entering, raised = stack.pop()
+            tag = _tag(node)
+            if entering and tag is not None and not _hidden(node, tag):
+                if tag == "table" and node.find(".//table") is None:
+                    self._flush()
+                    self._table(node)
+                else:
+                    if tag in _BLOCKS or tag == "br":
+                        self._flush()
+                    inner = raised or tag == "sup"
+                    if node.text:
+                        self._pending.append(_raise(node.text) if inner else node.text)
+                    stack.append((node, False, raised))
+                    stack.extend((child, True, inner) for child in reversed(node))
+                    continue
+            elif not entering and tag in _BLOCKS:
+                self._flush()
+            if node is not root and node.tail:
+                self._pending.append(_raise(node.tail) if raised else node.tail)
 
     def _flush(self) -> None:
         """End the current block: its text, if any, becomes a text row."""
@@ -161,21 +171,41 @@ def _cell_text(cell: etree._Element) -> str:
     """The printed text of a cell: its lines (<br>, <p>, <div>) joined as the PDF reader joins wrapped lines."""
     if len(cell) == 1 and len(cell[0]) == 0 and (tag := _tag(cell[0])) not in (None, "br") and not _hidden(cell[0], tag):
         # most cells are <td><p>text</p></td>: the same text, without walking the tree
-        text = (cell.text or "") + ("\n" if tag in _BLOCKS else "") + (cell[0].text or "") + (cell[0].tail or "")
+        inner = _raise(cell[0].text or "") if tag == "sup" else cell[0].text or ""
+        text = (cell.text or "") + ("\n" if tag in _BLOCKS else "") + inner + (cell[0].tail or "")
     else:
         text = "".join(_pieces(cell))
     return join_lines(text, between_ascii_words)
 
 
-def _pieces(node: etree._Element) -> Iterator[str]:
+def _pieces(node: etree._Element) -> list[str]:
     """The visible text under a node, with a newline at each line break and block boundary."""
-    if node.text:
-        yield node.text
-    for child in node:
-        tag = _tag(child)
-        if tag is not None and not _hidden(child, tag):
-            if tag in _BLOCKS or tag == "br":
-                yield "\n"
-            yield from _pieces(child)
-        if child.tail:
-            yield child.tail
+    pieces = [node.text or ""]
+    # Elements still to enter and the tails that follow them, each marked when it stands inside a <sup>.
+    stack: list[tuple[etree._Element | str, bool]] = []
+    for child in reversed(node):
+        stack += [(child.tail or "", False), (child, False)]
+    while stack:
+        item, raised = stack.pop()
+        if isinstance(item, str):
+            pieces.append(_raise(item) if raised else item)
+            continue
+        tag = _tag(item)
+        if tag is None or _hidden(item, tag):
+            continue
+        if tag in _BLOCKS or tag == "br":
+            pieces.append("\n")
+        inner = raised or tag == "sup"
+        pieces.append(_raise(item.text or "") if inner else item.text or "")
+        for child in reversed(item):
+            stack += [(child.tail or "", inner), (child, inner)]
+    return pieces
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
+
+
+def _raise(text: str) -> str:
+    """A <sup>'s digits as superscript digits, so that a footnote mark (524<sup>1</sup>) stays apart from the
+    number it follows; the cell parser recognises ¹ as a mark, where a plain 1 would read as 5241."""
+    return text.translate(_SUPERSCRIPT_DIGITS)

@@ -1,31 +1,80 @@
-"""Read a PDF report with pdfplumber: ruled tables become tabular rows, everything else lines of text."""
+"""Read a PDF report with PDFium: ruled tables become tabular rows, everything else lines of text.
+
+PDFium (through pypdfium2) parses the file and gives each character with its box and each drawn path; the
+grid of ruled tables is rebuilt from the paths (``pdf_tables``) and the characters are put into cells and
+lines here. Characters are grouped into lines and words as pdfplumber groups them (3 pt tolerances), on
+the same boxes pdfminer computes (left and right from the advance width, bottom from the font's descent,
+top one font size above the bottom), so that every cell reads as it did with pdfplumber.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import ctypes
+import threading
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from math import hypot
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import pdfplumber
-from pdfminer.pdfexceptions import PDFException, PSException
-from pdfminer.pdftypes import resolve1
-from pdfminer.utils import decode_text
-from pdfplumber.page import Page
-from pdfplumber.table import Table
-from pdfplumber.utils import chars_to_textmap, extract_text
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
 
-Char = dict[str, Any]
-BBox = tuple[float, float, float, float]
 Slot = tuple[int, int]  # (row, column) of a table
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
 
 _EDGE_TOLERANCE = 1.0  # points; a cell this close to the table's sides spans the whole width
+_X_TOLERANCE = 3.0  # points; a wider gap between two characters of a line separates words
+_Y_TOLERANCE = 3.0  # points; characters whose tops chain within this are on one line
+_MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))  # what PDFium inserts: spaces, line breaks, soft hyphens
+_SAME_POINT = 0.01  # points; closer coordinates are one (PDFium reports boxes in single precision)
 _NO_TEXT_LAYER = "no text layer — scanned PDF? OCR is not supported; transcribe the tables into a CSV (see README)"
+_LOAD_ERRORS = {
+    pdfium_c.FPDF_ERR_PASSWORD: "encrypted, needs a password",
+    pdfium_c.FPDF_ERR_SECURITY: "encrypted with an unsupported security handler",
+    pdfium_c.FPDF_ERR_FORMAT: "damaged or not a PDF (no readable cross-reference table or catalog)",
+    pdfium_c.FPDF_ERR_FILE: "the file cannot be opened",
+}
+# PDFium keeps global state and is not thread-safe: one document at a time per process (threads wait).
+_PDFIUM = threading.Lock()
+
+
+def _plain(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """PDFium's ``function`` (from pypdfium2) typed with plain C types: handles and buffers go in and out as
+    ints, so that no ctypes pointer object is made per call (the hot loops below make tens of thousands)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_HANDLE, _INT = ctypes.c_void_p, ctypes.c_int
+_get_object = _plain(pdfium_c.FPDFPage_GetObject, _HANDLE, _HANDLE, _INT)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _HANDLE)
+_count_form_objects = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _HANDLE)
+_get_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, _HANDLE, _HANDLE, ctypes.c_ulong)
+_object_matrix_into = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _HANDLE, _HANDLE)
+_count_pieces = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _HANDLE)
+_get_piece = _plain(pdfium_c.FPDFPath_GetPathSegment, _HANDLE, _HANDLE, _INT)
+_piece_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _HANDLE, _HANDLE, _HANDLE)
+_piece_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _HANDLE)
+_piece_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _HANDLE)
+_char_loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, _INT, _HANDLE, _INT, _HANDLE)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix, _INT, _HANDLE, _INT, _HANDLE)
+_char_font_size = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _HANDLE, _INT)
+_char_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, _INT, _HANDLE, _INT)
+
+
+class Char(NamedTuple):
+    """A printed character and its box, in points from the page's top-left corner."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 def read_pdf(path: Path) -> Document:
@@ -35,45 +84,194 @@ def read_pdf(path: Path) -> Document:
         raise ReadError(path, "no such file")
     if path.stat().st_size == 0:
         raise ReadError(path, "empty file")
-    try:
-        with pdfplumber.open(path) as pdf:
-            title = _title(pdf.doc.info)
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as error:
+            raise ReadError(path, f"not a readable PDF: {_LOAD_ERRORS.get(error.err_code, str(error))}") from error
+        try:
+            title = _title(pdf)
             rows: list[Row] = []
             has_text = False
-            for number, page in enumerate(pdf.pages, start=1):
-                has_text = has_text or bool(page.chars)
-                rows.extend(_page_rows(page, number))
-    except (PdfminerException, MalformedPDFException, PDFException, PSException) as error:
-        raise ReadError(path, f"not a readable PDF: {_describe(error)}") from error
-    if not has_text:
+            for number in range(1, len(pdf) + 1):
+                # raw handles, not pypdfium2's page objects: their finalizers cost more than reading a page
+                page = pdfium_c.FPDF_LoadPage(pdf.raw, number - 1)
+                if not page:
+                    raise ReadError(path, f"not a readable PDF: page {number} cannot be loaded")
+                try:
+                    top = _page_top(page)
+                    chars = _page_chars(page, top)
+                    has_text = has_text or bool(chars)
+                    if chars:
+                        rows.extend(_page_rows(chars, _page_segments(page, top), number))
+                    else:
+                        rows.extend(_rows_without_text_layer(pdf, number))
+                finally:
+                    pdfium_c.FPDF_ClosePage(page)
+        finally:
+            pdf.close()
+    if not has_text and not rows:
         raise ReadError(path, _NO_TEXT_LAYER)
     return Document(path=path, kind="pdf", rows=rows, title=title)
 
 
-def _describe(error: Exception) -> str:
-    """Name the underlying pdfminer problem, which pdfplumber wraps in PdfminerException."""
-    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
-    if type(cause).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
-        return "encrypted, needs a password"
-    return f"{cause} ({type(cause).__name__})".lstrip()
+def _rows_without_text_layer(pdf: pdfium.PdfDocument, number: int) -> list[Row]:
+    """The rows of page ``number`` (1-based), which has no text layer (a scanned page): none, until an OCR
+    reader fills them in here (``pdf[number - 1].render()`` gives the page as an image)."""
+    return []
 
 
-def _title(info: list[dict[str, Any]]) -> str:
-    """The metadata Title, decoded from UTF-16 (either byte order), UTF-8 or PDFDocEncoding."""
-    for entry in info:
-        raw = resolve1(entry.get("Title"))
-        if isinstance(raw, str):
-            return raw.strip()
-        if isinstance(raw, bytes):
-            # Some producers (WPS) write UTF-16LE with a BOM, which pdfminer's decoder does not expect.
-            for bom, codec in ((b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le")):
-                if raw.startswith(bom):
-                    return raw[2:].decode(codec, errors="replace").strip("\x00 ")
-            try:
-                return raw.decode("utf-8").strip()
-            except UnicodeDecodeError:
-                return decode_text(raw).strip()
-    return ""
+def _title(pdf: pdfium.PdfDocument) -> str:
+    """The metadata Title (PDFium decodes PDFDocEncoding and UTF-16 of either byte order)."""
+    size = pdfium_c.FPDF_GetMetaText(pdf.raw, b"Title", None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDF_GetMetaText(pdf.raw, b"Title", buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace").strip("\x00 \t\r\n\ufeff")
+
+
+def _page_chars(page: Any, page_top: float) -> list[Char]:
+    """The page's printed characters in content order, without the spaces and line breaks PDFium infers."""
+    handle = pdfium_c.FPDFText_LoadPage(page)
+    if not handle:
+        return []
+    try:
+        count = pdfium_c.FPDFText_CountChars(handle)
+        if count <= 0:
+            return []
+        units = (ctypes.c_ushort * (count + 1))()
+        pdfium_c.FPDFText_GetText(handle, 0, count, units)
+        text = ctypes.cast(handle, ctypes.c_void_p).value
+        kept = [index for index, unit in enumerate(units[:count])
+                if unit not in _MAYBE_GENERATED or not _char_is_generated(text, index)]
+        # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
+        boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
+        box_at, box_size = ctypes.addressof(boxes), ctypes.sizeof(pdfium_c.FS_RECTF)
+        matrix_at, matrix_size = ctypes.addressof(matrices), ctypes.sizeof(pdfium_c.FS_MATRIX)
+        for slot, index in enumerate(kept):
+            _char_loose_box(text, index, box_at + slot * box_size)
+            _char_matrix(text, index, matrix_at + slot * matrix_size)
+        sizes = [_char_font_size(text, index) for index in kept]
+        box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
+        matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
+        chars = []
+        for index, left, right, bottom, c, d, e, size in zip(
+                kept, box_values[0::4], box_values[2::4], box_values[3::4],
+                matrix_values[2::6], matrix_values[3::6], matrix_values[4::6], sizes):
+            unit = units[index]
+            text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
+            size *= hypot(c, d)
+            if abs(e - left) <= _SAME_POINT:
+                bottom = page_top - bottom
+                chars.append(Char(text, left, bottom - size, right, bottom))
+            else:
+                # Vertical writing (the origin is displaced from the text position): PDFium's loose box is not
+                # the glyph's; pdfminer's is the em square right of and above the displaced origin.
+                origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+                pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
+                bottom = page_top - origin_y.value
+                chars.append(Char(text, origin_x.value, bottom - size, origin_x.value + size, bottom))
+        return chars
+    finally:
+        pdfium_c.FPDFText_ClosePage(handle)
+
+
+def _page_top(page: Any) -> float:
+    """The y of the page's top edge in PDF coordinates (from the media box, as pdfminer measures)."""
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if pdfium_c.FPDFPage_GetMediaBox(page, left, bottom, right, top):
+        return top.value
+    return pdfium_c.FPDF_GetPageHeightF(page)
+
+
+def _page_segments(page: Any, page_top: float) -> list[Segment]:
+    """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
+    handle = ctypes.cast(page, ctypes.c_void_p).value
+    items = [_get_object(handle, index) for index in range(pdfium_c.FPDFPage_CountObjects(page))]
+    kinds = [_object_type(item) for item in items]
+    paths = [(item, _IDENTITY) for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
+    for form in (item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_FORM):
+        paths += _form_paths(form, _IDENTITY)
+    return _path_segments(paths, page_top)
+
+
+def _form_paths(form: int, outer: Matrix) -> list[tuple[int, Matrix]]:
+    """The path objects inside a form XObject (which may nest further forms), with the form's matrix."""
+    inner = _compose(_object_matrix(form), outer)
+    paths = []
+    for index in range(_count_form_objects(form)):
+        item = _get_form_object(form, index)
+        kind = _object_type(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append((item, inner))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            paths += _form_paths(item, inner)
+    return paths
+
+
+def _path_segments(paths: list[tuple[int, Matrix]], page_top: float) -> list[Segment]:
+    """The straight pieces of path objects (a Bézier's control points count as its corners)."""
+    move = pdfium_c.FPDF_SEGMENT_MOVETO
+    point = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(point)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    segments: list[Segment] = []
+    for path, outer in paths:
+        matrix = _object_matrix(path)
+        a, b, c, d, e, f = matrix if outer is _IDENTITY else _compose(matrix, outer)
+        pieces = [_get_piece(path, index) for index in range(_count_pieces(path))]
+        # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
+        starts_subpath = [True] + [_piece_type(piece) == move for piece in pieces[1:]] + [True]
+        start = previous = None
+        for index, piece in enumerate(pieces):
+            _piece_point(piece, x_at, y_at)
+            px, py = point
+            here = (a * px + c * py + e, page_top - (b * px + d * py + f))
+            if starts_subpath[index]:
+                start = here
+            elif previous is not None:
+                segments.append((*previous, *here))
+            previous = here
+            if starts_subpath[index + 1] and start != here and _piece_closes(piece):
+                segments.append((*here, *start))
+    return segments
+
+
+def _object_matrix(item: int) -> Matrix:
+    matrix = (ctypes.c_float * 6)()
+    _object_matrix_into(item, ctypes.addressof(matrix))
+    return tuple(matrix)
+
+
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix applying ``inner`` then ``outer`` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+@dataclass(frozen=True)
+class _Centres:
+    """The centre of each char, and the chars' indexes in the order of the centres' y (to find a band fast)."""
+
+    points: list[Point]
+    by_y: list[int]
+    ys: list[float]
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> _Centres:
+        points = [((char.x0 + char.x1) / 2, (char.top + char.bottom) / 2) for char in chars]
+        ys = [point[1] for point in points]
+        by_y = sorted(range(len(points)), key=ys.__getitem__)
+        return cls(points, by_y, [ys[index] for index in by_y])
+
+    def between(self, top: float, bottom: float) -> list[int]:
+        """The indexes of the chars whose centre lies from ``top`` to ``bottom``."""
+        return self.by_y[bisect_left(self.ys, top):bisect_right(self.ys, bottom)]
 
 
 @dataclass
@@ -86,26 +284,23 @@ class _Line:
     row: int = 0
 
 
-def _page_rows(page: Page, number: int) -> list[Row]:
+def _page_rows(chars: list[Char], segments: list[Segment], number: int) -> list[Row]:
     """The rows of one page: table rows and text lines merged in vertical order."""
-    chars = page.chars
-    if not chars:
-        return []
     lines: list[_Line] = []
     in_tables: set[int] = set()
     table_number = 0
-    for table in page.find_tables():
-        table_lines, used = _table_lines(table, chars, table_number + 1)
+    centres = _Centres.of(chars)
+    for table in find_tables(segments):
+        table_lines, used = _table_lines(table, chars, centres, table_number + 1)
         if table_lines:
             table_number += 1
             lines.extend(table_lines)
             in_tables |= used
-    rest = [char for char in chars if id(char) not in in_tables]
-    if rest:
-        for line in chars_to_textmap(rest).extract_text_lines(return_chars=False):
-            text = _tidy_text(line["text"])
-            if text:
-                lines.append(_Line(line["top"], (text,)))
+    rest = [char for index, char in enumerate(chars) if index not in in_tables]
+    for top, words in _text_lines(rest):
+        text = _tidy_text(" ".join(words))
+        if text:
+            lines.append(_Line(top, (text,)))
     lines.sort(key=lambda line: line.top)
     rows = []
     line_number = 0
@@ -118,33 +313,34 @@ def _page_rows(page: Page, number: int) -> list[Row]:
     return rows
 
 
-def _table_lines(table: Table, chars: list[Char], table_number: int) -> tuple[list[_Line], set[int]]:
-    """The tabular rows of a table and the ids of the chars they use.
+def _table_lines(table: Table, chars: list[Char], centres: _Centres, table_number: int,
+                 ) -> tuple[list[_Line], set[int]]:
+    """The tabular rows of a table and the indexes of the chars they use.
 
     A row that is one cell across the whole table is not a table row but a line of text: these PDFs draw
-    each paragraph line in a white box, which pdfplumber sees as a one-column table, sometimes fused with
-    the real table below it. Such rows are left out, so that their chars are read as text lines.
+    each paragraph line in a white box, which the grid finder sees as a one-column table, sometimes fused
+    with the real table below it. Such rows are left out, so that their chars are read as text lines.
     """
     rows = table.rows
     x0, _, x1, _ = table.bbox
     tabular = [not _spans_width(row.cells, x0, x1) for row in rows]
     if not any(tabular):
         return [], set()
-    by_slot = _chars_by_slot(table, chars)
+    by_slot = _chars_by_slot(table, centres)
     lines: list[_Line] = []
     used: set[int] = set()
     for index, row in enumerate(rows):
         if not tabular[index]:
             continue
         slots = [by_slot.get((index, column), []) for column in range(len(row.cells))]
-        cells = tuple(_cell_text(slot) for slot in slots)
+        cells = tuple(_cell_text([chars[i] for i in slot]) for slot in slots)
         if any(cells):
-            lines.append(_Line(row.bbox[1], cells, table_number, len(lines) + 1))
-        used.update(id(char) for slot in slots for char in slot)
+            lines.append(_Line(row.top, cells, table_number, len(lines) + 1))
+        used.update(i for slot in slots for i in slot)
     return lines, used
 
 
-def _spans_width(cells: list[BBox | None], x0: float, x1: float) -> bool:
+def _spans_width(cells: tuple[BBox | None, ...], x0: float, x1: float) -> bool:
     """True when the row is a single cell reaching both sides of the table."""
     present = [cell for cell in cells if cell is not None]
     return (
@@ -154,46 +350,93 @@ def _spans_width(cells: list[BBox | None], x0: float, x1: float) -> bool:
     )
 
 
-def _chars_by_slot(table: Table, chars: list[Char]) -> dict[Slot, list[Char]]:
-    """Group the chars inside the table by the (row, column) where their cell is listed.
+def _chars_by_slot(table: Table, centres: _Centres) -> dict[Slot, list[int]]:
+    """Group the indexes of the chars inside the table by the (row, column) where their cell is listed.
 
-    A merged cell is listed in its first row and column. A char in no cell (where a border is missing,
-    so that pdfplumber found no cell there) goes to the grid slot under it, so its text is not lost.
+    A char belongs to the cell that holds its centre. A merged cell is listed in its first row and column.
+    A char in no cell (where a border is missing, so that no cell was found there) goes to the grid slot
+    under it, so its text is not lost.
     """
     rows = table.rows
-    tops = [row.bbox[1] for row in rows]
-    lefts = sorted(column.bbox[0] for column in table.columns)
-    listed: dict[BBox, Slot] = {}
-    crossing: list[list[BBox]] = [[] for _ in rows]
+    tops = [row.top for row in rows]
+    # for each grid row, the cells that reach into it, with the slot where each is listed
+    reaching: list[list[tuple[BBox, Slot]]] = [[] for _ in rows]
     for r, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             if cell is None:
                 continue
-            listed[cell] = (r, c)
             for below in range(r, len(rows)):
                 if tops[below] >= cell[3] - _EDGE_TOLERANCE:
                     break
-                crossing[below].append(cell)
+                reaching[below].append((cell, (r, c)))
     x0, top, x1, bottom = table.bbox
-    by_slot: dict[Slot, list[Char]] = defaultdict(list)
-    for char in chars:
-        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+    by_slot: dict[Slot, list[int]] = defaultdict(list)
+    for index in centres.between(top, bottom):
+        cx, cy = centres.points[index]
+        if not x0 <= cx <= x1:
             continue
         r = max(bisect_right(tops, cy) - 1, 0)
-        cell = next((cell for cell in crossing[r] if _contains(cell, cx, cy)), None)
-        slot = listed[cell] if cell else (r, max(bisect_right(lefts, cx) - 1, 0))
-        by_slot[slot].append(char)
+        for cell, slot in reaching[r]:
+            if cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]:
+                break
+        else:
+            slot = (r, max(bisect_right(table.lefts, cx) - 1, 0))
+        by_slot[slot].append(index)
+    for indexes in by_slot.values():
+        indexes.sort()  # back in drawing order
     return by_slot
 
 
-def _contains(box: BBox, x: float, y: float) -> bool:
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
+    """Chars as lines of words, top to bottom: (top of the line, its words left to right).
+
+    A line is a run of chars whose tops chain within ``_Y_TOLERANCE``; in it, chars go left to right (in
+    drawing order at the same x), and a space or a gap wider than ``_X_TOLERANCE`` ends a word, and so
+    does a char that starts left of the previous one or more than ``_Y_TOLERANCE`` above or below it
+    (pdfplumber's rules, so that the text is the same).
+    """
+    if len(chars) == 1:
+        char = chars[0]
+        return [] if char.text.isspace() else [(char.top, [char.text])]
+    tops = [char.top for char in chars]
+    lefts = [char.x0 for char in chars]
+    by_top = sorted(range(len(chars)), key=tops.__getitem__)  # stable: ties stay in drawing order
+    lines: list[tuple[float, list[str]]] = []
+    start = 0
+    for end in range(1, len(by_top) + 1):
+        if end < len(by_top) and tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE:
+            continue
+        words: list[str] = []
+        word = ""
+        top = last = None
+        for index in sorted(sorted(by_top[start:end]), key=lefts.__getitem__):
+            char = chars[index]
+            if char.text.isspace():
+                if word:
+                    words.append(word)
+                word, last = "", None
+                continue
+            if last is not None and (char.x0 < last.x0 or char.x0 > last.x1 + _X_TOLERANCE
+                                     or abs(char.top - last.top) > _Y_TOLERANCE):
+                words.append(word)
+                word = ""
+            word += char.text
+            last = char
+            if top is None or char.top < top:
+                top = char.top
+        if word:
+            words.append(word)
+        if top is not None:
+            lines.append((top, words))
+        start = end
+    return lines
 
 
 def _cell_text(chars: list[Char]) -> str:
-    """The printed text of a cell, its wrapped lines joined (see ``_squeeze``)."""
-    return join_lines(extract_text(chars), between_ascii_words) if chars else ""
+    """The printed text of a cell, its wrapped lines joined (a space kept only between two ASCII words)."""
+    if not chars:
+        return ""
+    return join_lines("\n".join(" ".join(words) for _, words in _text_lines(chars)), between_ascii_words)
 
 
 def _tidy_text(text: str) -> str:

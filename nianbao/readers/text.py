@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from nianbao.document import Document, Row
+from nianbao.document import Document, ReadError, Row
 
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
+_DELIMITER = re.compile(r"^:?-+:?$")  # markdown allows one dash a cell in the line under a table's header
+_GLYPH_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's text of a font it cannot map to characters
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_GLYPH_CODES = 20
 _MARKUP = re.compile(r"^#+\s*|\*\*|__")
 
 
@@ -16,21 +20,39 @@ def split_pipe_row(line: str) -> tuple[str, ...]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return tuple(cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner))
+    return tuple(_unemphasised(cell.replace("\\|", "|").strip()) for cell in re.split(r"(?<!\\)\|", inner))
+
+
+def _unemphasised(cell: str) -> str:
+    """A cell without the bold markup some converters wrap around it (**5309**): asterisks are also footnote marks."""
+    if len(cell) > 4 and cell[:2] == cell[-2:] and cell[:2] in ("**", "__"):
+        return cell[2:-2].strip()
+    return cell
 
 
 def read_text(path: Path, text: str) -> Document:
     """Rows of a converted report; ``text`` is the file already decoded."""
+    glyph_codes = len(_GLYPH_CODE.findall(text))
+    if glyph_codes > MAX_GLYPH_CODES and glyph_codes > len(_CJK.findall(text)):
+        raise ReadError(path, f"the converter wrote {glyph_codes} font glyph codes such as (cid:0) where characters "
+                              "belong, so its text cannot be read: convert the PDF with another tool, or read the PDF")
     rows: list[Row] = []
+    table_lines = 0  # pipe rows so far in the current table: its second line may be the header's delimiter row
+    paragraph = 1
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
+        if not stripped.startswith("|"):
+            table_lines = 0
         if not stripped:
+            paragraph += 1
             continue
         if stripped.startswith("|"):
+            table_lines += 1
             cells = split_pipe_row(stripped)
-            if all(_SEPARATOR.match(cell) for cell in cells if cell) and any(cells):
+            delimiter = _DELIMITER if table_lines == 2 else _SEPARATOR
+            if all(delimiter.match(cell) for cell in cells if cell) and any(cells):
                 continue
-            rows.append(Row(cells, f"line {number}", tabular=True))
+            rows.append(Row(cells, f"line {number}", tabular=True, paragraph=paragraph))
         else:
-            rows.append(Row((_MARKUP.sub("", stripped).strip(),), f"line {number}"))
+            rows.append(Row((_MARKUP.sub("", stripped).strip(),), f"line {number}", paragraph=paragraph))
     return Document(path, "text", rows)

@@ -1,0 +1,165 @@
+"""PDF reading speed: seconds per page of nianbao's PDF reader against PyMuPDF and pdfplumber, in one run.
+
+The corpus PDFs (../shared/corpus/hongze-district_2023.pdf and _2024.pdf, 5 pages each) are copied round-robin
+into a temporary folder (1,000 files by default) and read, one core, in this one process, by:
+
+- ``nianbao read_pdf``: the reader alone (PDFium through pypdfium2: characters, ruled-table grid, rows);
+- ``nianbao extract_file``: the whole per-file engine (read, parse, validate), to show what parsing adds;
+- ``PyMuPDF get_text()``: opening each file and taking the plain text of every page (the speed limit);
+- ``pdfplumber extract_text()``: the same with pdfplumber (pdfminer), the engine this reader replaced.
+
+The machine may be shared, so the engines take turns on blocks of files (each engine reads every file once,
+and a change of load falls on all of them alike); the figures are CPU seconds of this process (wall seconds
+beside them). Every nianbao read of a copy must give the same rows as the first read of its source. Prints a
+Markdown table and writes bench/results/pdf.json.
+
+    python benchmarks/pdf.py [--files N] [--block N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the engine from this checkout, however the script is started
+
+from nianbao.extract import extract_file  # noqa: E402
+from nianbao.readers.pdf import read_pdf  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+SOURCES = [CORPUS / "hongze-district_2023.pdf", CORPUS / "hongze-district_2024.pdf"]
+RESULTS = ROOT / "bench" / "results" / "pdf.json"
+
+
+@dataclass
+class Timing:
+    engine: str
+    files: int
+    pages: int
+    cpu_s: float
+    wall_s: float
+    s_per_page: float  # CPU
+    ms_per_file: float  # CPU
+    times_pymupdf: float  # s_per_page / PyMuPDF's
+
+
+def replicate(sources: list[Path], count: int, folder: Path) -> list[Path]:
+    """Copy the files round-robin to ``count`` files with distinct names."""
+    folder.mkdir(parents=True)
+    width = len(str(count))
+    paths = []
+    for i in range(count):
+        source = sources[i % len(sources)]
+        path = folder / f"{source.stem}-{i:0{width}d}{source.suffix}"
+        shutil.copyfile(source, path)  # not copy2: the corpus is read-only, the copies must stay removable
+        paths.append(path)
+    return paths
+
+
+def pymupdf_pages(path: Path) -> int:
+    import pymupdf  # a benchmark baseline only: nianbao never imports it (AGPL)
+
+    with pymupdf.open(path) as pdf:
+        return len([page.get_text() for page in pdf])
+
+
+def pdfplumber_pages(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len([page.extract_text() for page in pdf.pages])
+
+
+def engines(pages: dict[str, int], rows: dict[str, list]) -> dict[str, Callable[[Path], int]]:
+    """Each engine reads one file and returns its page count (nianbao's from the source, checked row for row)."""
+    def source(path: Path) -> str:
+        return path.stem.rsplit("-", 1)[0]
+
+    def nianbao_read(path: Path) -> int:
+        document = read_pdf(path)
+        if [(row.cells, row.where, row.tabular) for row in document.rows] != rows[source(path)]:
+            sys.exit(f"{path.name}: read differently from its source")
+        return pages[source(path)]
+
+    def nianbao_extract(path: Path) -> int:
+        report = extract_file(path)
+        if report.status == "failed":
+            sys.exit(f"{path.name}: {report.error}")
+        return pages[source(path)]
+
+    return {"nianbao read_pdf": nianbao_read, "nianbao extract_file": nianbao_extract,
+            "PyMuPDF get_text()": pymupdf_pages, "pdfplumber extract_text()": pdfplumber_pages}
+
+
+def measure(paths: list[Path], block: int) -> list[Timing]:
+    pages = {source.stem: pymupdf_pages(source) for source in SOURCES}
+    rows = {source.stem: [(row.cells, row.where, row.tabular) for row in read_pdf(source).rows] for source in SOURCES}
+    runs = engines(pages, rows)
+    for run in runs.values():  # warm up: imports and first-call costs stay out of the figures
+        run(paths[0])
+    cpu = dict.fromkeys(runs, 0.0)
+    wall = dict.fromkeys(runs, 0.0)
+    counted = dict.fromkeys(runs, 0)
+    for start in range(0, len(paths), block):
+        for name, run in runs.items():
+            began_cpu, began_wall = time.process_time(), time.perf_counter()
+            counted[name] += sum(run(path) for path in paths[start: start + block])
+            cpu[name] += time.process_time() - began_cpu
+            wall[name] += time.perf_counter() - began_wall
+        print(f"  {min(start + block, len(paths))}/{len(paths)} files", file=sys.stderr, flush=True)
+    limit = cpu["PyMuPDF get_text()"] / counted["PyMuPDF get_text()"]
+    return [Timing(name, len(paths), counted[name], round(cpu[name], 2), round(wall[name], 2),
+                   round(cpu[name] / counted[name], 5), round(1000 * cpu[name] / len(paths), 1),
+                   round(cpu[name] / counted[name] / limit, 2)) for name in runs]
+
+
+def machine() -> dict[str, object]:
+    import os
+
+    packages = ("pypdfium2", "pymupdf", "pdfplumber", "pdfminer.six")
+    return {"date": time.strftime("%Y-%m-%d"), "python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()],
+            "packages": {name: metadata.version(name) for name in packages}}
+
+
+def table(timings: list[Timing], about: dict[str, object]) -> str:
+    lines = ["| engine, one core | files | pages | s/page (CPU) | ms/file (CPU) | wall s | ÷ PyMuPDF |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {t.engine} | {t.files} | {t.pages} | {t.s_per_page:.4f} | {t.ms_per_file:.1f} | {t.wall_s:.1f} | "
+              f"{t.times_pymupdf:.2f}× |" for t in timings]
+    packages = ", ".join(f"{name} {version}" for name, version in about["packages"].items())
+    lines += ["", f"{about['date']}: Python {about['python']}, {about['platform']}, {about['cpus']} CPUs, "
+                  f"load average at the end {about['load_average']}; {packages}"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000, help="copies of the corpus PDFs to read (default 1000)")
+    parser.add_argument("--block", type=int, default=20, help="files each engine reads before the next takes over")
+    args = parser.parse_args()
+    missing = [path for path in SOURCES if not path.is_file()]
+    if missing:
+        sys.exit(f"the corpus PDFs are not on this machine ({', '.join(map(str, missing))}): nothing to measure")
+    with tempfile.TemporaryDirectory() as temporary:
+        paths = replicate(SOURCES, args.files, Path(temporary) / "pdf")
+        timings = measure(paths, args.block)
+    about = machine()
+    print(table(timings, about))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": about, "timings": [asdict(t) for t in timings]}, ensure_ascii=False,
+                                  indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
