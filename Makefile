@@ -1,8 +1,13 @@
 # Build, test and export the analysis of the 政府信息公开工作年度报告.  `make help` lists the targets.
 #
 # Python: PYTHON=/path/to/python if given; else the active conda env (not base) or virtualenv;
-# else .venv here, created with python3 -m venv and filled from requirements.txt (again only when
-# requirements.txt is newer than .venv/.requirements-installed).
+# else .venv here, created with python3 -m venv, filled from requirements.txt and the project installed
+# editable (`pip install -e .`), again only when requirements.txt or pyproject.toml is newer than the stamp.
+#
+# The build is a chain of file targets, so make itself decides what is stale:
+#   $(RAW)/* + the engine  →  $(PROCESSED)/*.csv  →  $(EXECUTED)/NN_*.ipynb (+ $(FIGURES)/*)  →  $(SITE)/index.html
+# Every folder can be moved (the benchmark builds a generated corpus elsewhere):
+#   make report RAW=/tmp/c/raw PROCESSED=/tmp/c/processed EXECUTED=/tmp/c/executed FIGURES=/tmp/c/figures SITE=/tmp/c/site
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -11,9 +16,20 @@ SHELL := /bin/bash
 BOOTSTRAP_PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 STAMP := $(VENV)/.requirements-installed
-SITE_INDEX := $(CURDIR)/site/index.html
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+
+RAW ?= data/raw
+PROCESSED ?= data/processed
+EXECUTED ?= build/executed
+FIGURES ?= figures
+SITE ?= site
+# Which reports get a briefing (zh + en HTML and a PDF): auto = every report when the corpus has at most
+# publish.briefings.AUTO_ALL reports, else the latest report of the bodies with the most requests; all; none;
+# or report ids separated by commas.
+BRIEFINGS ?= auto
+# Notebooks run side by side (each kernel is one process; the machine has two cores).
+JOBS ?= 2
 
 ifdef PYTHON
   PY := $(PYTHON)
@@ -28,28 +44,41 @@ else
   PY := $(VENV)/bin/python
   OWN_VENV := 1
 endif
+# What every build step needs first (order-only: a new venv does not by itself make the tables stale).
+ENV_READY := $(if $(OWN_VENV),$(STAMP),check-env)
 
-# The notebooks' kernels and JupyterLab find helpers.py and nianbao/ from notebooks/.
-export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+find_files = $(shell find $(1) -type f $(2) -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null | LC_ALL=C sort)
+TABLES := $(addprefix $(PROCESSED)/,reports.csv values.csv checks.csv codebook.csv)
+ENGINE := $(call find_files,nianbao)
+RAW_FILES := $(call find_files,$(RAW))
+HELPERS := $(wildcard helpers.py) $(call find_files,helpers,-name '*.py')
+LABELS := $(wildcard data/*.csv)
+# Every numbered notebook; NOTEBOOKS="notebooks/01_….ipynb …" (argument or environment) builds a subset.
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+EXECUTED_NOTEBOOKS := $(patsubst notebooks/%,$(EXECUTED)/%,$(NOTEBOOKS))
+PUBLISH := $(call find_files,publish)
+# BRIEFINGS as a file, rewritten (when make reads this Makefile) only when it changes, so that a new selection
+# rebuilds the site and `make -q` still answers.
+SELECTION := $(EXECUTED)/.briefings
+$(shell mkdir -p $(EXECUTED) && { echo "$(BRIEFINGS)" | cmp -s - $(SELECTION) || echo "$(BRIEFINGS)" > $(SELECTION); })
+INDEX := $(SITE)/index.html
 
-.PHONY: help venv check-env data notebooks briefing briefings site report test lab bench clean distclean
+.PHONY: help venv check-env data notebooks site report test lab bench clean distclean
 
 help:
-	@echo "make report    re-extract data/raw, run every notebook and briefing, export site/ (prints where)"
-	@echo "make test      run the notebooks and the export if stale, then the whole test suite"
-	@echo "make data      only re-extract the tables: data/raw (+ ../shared/corpus) -> data/processed"
-	@echo "make notebooks run the numbered notebooks into build/executed/ (figures into figures/)"
-	@echo "make briefing BODY=济源市人民政府 YEAR=2021 [BRIEFING_LANG=en]   one briefing -> site/"
-	@echo "make briefings one briefing per body-year in data/processed/reports.csv"
-	@echo "make site      export build/executed/ to site/ (HTML for readers)"
+	@echo "make report    extract what changed in data/raw, run the stale notebooks, build site/ (prints where)"
+	@echo "make test      the same build as far as it gets, then the whole test suite"
+	@echo "make data      only the tables: data/raw (+ ../shared/corpus) -> data/processed"
+	@echo "make notebooks run the stale numbered notebooks into build/executed/ (charts into figures/)"
+	@echo "make site      build site/: index, definitions, notebook pages, briefings (BRIEFINGS=auto|all|none|ID,ID)"
 	@echo "make lab       JupyterLab on notebooks/"
-	@echo "make bench     run benchmarks/run.py and benchmarks/ocr.py"
+	@echo "make bench     the benchmarks: engine (run.py), PDF reader (pdf.py), OCR (ocr.py), report build (report.py)"
 	@echo "make clean     remove build/, site/ and the generated figures (distclean: also .venv)"
 
 ifdef OWN_VENV
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt $(wildcard pyproject.toml)
 	@if [ ! -x "$(VENV)/bin/python" ]; then \
 	  echo "Creating $(VENV) with $$($(BOOTSTRAP_PYTHON) --version 2>&1) …"; \
 	  $(BOOTSTRAP_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -59,6 +88,8 @@ $(STAMP): requirements.txt
 	fi
 	@echo "Installing the pinned dependencies from requirements.txt into $(VENV) …"
 	"$(VENV)/bin/python" -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt
+	@if [ -f pyproject.toml ]; then \
+	  "$(VENV)/bin/python" -m pip install --disable-pip-version-check --progress-bar off --no-deps -e .; fi
 	@touch "$@"
 else
 venv: check-env
@@ -66,51 +97,51 @@ endif
 
 check-env:
 	@echo "Using $(ENV_NOTE)"
-	@"$(PY)" -c 'import papermill, nbconvert, pandas, playwright' 2>/dev/null || { \
-	  echo "error: $(PY) lacks the project's packages: pip install -r requirements.txt" \
+	@"$(PY)" -c 'import papermill, nbconvert, pandas, playwright, jinja2, itables' 2>/dev/null || { \
+	  echo "error: $(PY) lacks the project's packages: pip install -r requirements.txt && pip install -e ." \
 	       "(or conda env create -f environment.yml)"; exit 1; }
 
-data: venv
-	"$(PY)" -m nianbao extract data/raw --out data/processed
+# One extraction writes all the tables. Exit status 1 means some files failed and the tables were written (their
+# status is in reports.csv): the build goes on; any other failure stops it.
+$(TABLES) &: $(RAW_FILES) $(ENGINE) | $(ENV_READY)
+	"$(PY)" -m nianbao extract $(RAW) --out $(PROCESSED) || [ $$? -eq 1 ]
 
-notebooks: venv
-	"$(PY)" scripts/run_notebooks.py --numbered
+data: $(TABLES)
 
-briefing: venv
-	@if [ -z "$(BODY)" ] || [ -z "$(YEAR)" ]; then \
-	  echo 'usage: make briefing BODY=济源市人民政府 YEAR=2021 [BRIEFING_LANG=en]'; exit 2; fi
-	"$(PY)" scripts/run_notebooks.py --briefing "$(BODY)" "$(YEAR)" $(if $(BRIEFING_LANG),--lang "$(BRIEFING_LANG)")
-	"$(PY)" scripts/build_site.py
+$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(TABLES) $(HELPERS) $(LABELS) publish/notebooks.py | $(ENV_READY)
+	"$(PY)" -m publish.notebooks $< $@ --processed $(PROCESSED) --figures $(FIGURES)
 
-briefings: venv
-	"$(PY)" scripts/run_notebooks.py --all-briefings $(if $(BRIEFING_LANG),--lang "$(BRIEFING_LANG)")
+notebooks: $(EXECUTED_NOTEBOOKS)
 
-site: venv
-	"$(PY)" scripts/build_site.py
+$(INDEX): $(EXECUTED_NOTEBOOKS) $(TABLES) $(HELPERS) $(LABELS) $(PUBLISH) $(SELECTION) | $(ENV_READY)
+	"$(PY)" -m publish.site --notebooks $(EXECUTED_NOTEBOOKS) --processed $(PROCESSED) --figures $(FIGURES) \
+	  --out $(SITE) --briefings "$(BRIEFINGS)"
 
-report: venv
-	@$(MAKE) --no-print-directory data
-	"$(PY)" scripts/run_notebooks.py --numbered --all-briefings
-	"$(PY)" scripts/build_site.py
+site: $(INDEX)
+
+report: | $(ENV_READY)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target site
 	@echo
-	@echo "Report ready: $(SITE_INDEX)"
+	@echo "Report ready: $(abspath $(INDEX))"
 
-# The build steps may fail: the tests then say which notebook and cell (and the HTML shows it).
-test: venv
-	-"$(PY)" scripts/run_notebooks.py --numbered --all-briefings --keep-going --if-stale
-	-"$(PY)" scripts/build_site.py
+# Build as far as it gets (-k: the other notebooks still run when one fails); a failed notebook leaves no
+# executed copy, so the site is not rebuilt from it and the tests say which notebook failed and why.
+test: | $(ENV_READY)
+	-@$(MAKE) --no-print-directory -k -j$(JOBS) --output-sync=target site
 	"$(PY)" -m pytest -p no:cacheprovider -ra --durations=5 $(PYTEST_ARGS) tests
 
-lab: venv
+lab: | $(ENV_READY)
 	"$(PY)" -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-bench: venv
+bench: | $(ENV_READY)
 	"$(PY)" benchmarks/run.py
+	"$(PY)" benchmarks/pdf.py
 	"$(PY)" benchmarks/ocr.py
+	"$(PY)" benchmarks/report.py
 
 clean:
 	rm -rf build site
-	rm -f figures/*.png figures/*.svg figures/*.json
+	rm -f figures/*.png figures/*.svg figures/*.json figures/*.csv
 
 distclean: clean
 	rm -rf "$(VENV)"

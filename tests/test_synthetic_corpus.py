@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 from pathlib import Path
 
 from nianbao.batch import extract
 from nianbao.write import read_reports
 
-import synthetic_corpus
+# scripts/ is not a package: load the script as the module it is, by its path.
+_spec = importlib.util.spec_from_file_location(
+    "synthetic_corpus", Path(__file__).resolve().parents[1] / "scripts" / "synthetic_corpus.py")
+synthetic_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(synthetic_corpus)
 
 
 def test_generated_reports_keep_every_identity_across_years(tmp_path: Path) -> None:
