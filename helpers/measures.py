@@ -14,12 +14,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from nianbao import codebook
+
 from .data import Corpus
 from .quality import contradicted
 
 #: A rate over fewer cases than this is marked as resting on a small number.
 SMALL_N = 10
-OUTCOME_GROUPS = ["granted", "partially_granted", "refused", "unable", "not_processed", "other"]
+#: The six outcome groups of table 三, in printed order, as the codebook's ``group`` column names them (结转 aside).
+OUTCOME_GROUPS = [g for g in dict.fromkeys(i.group for i in codebook.items().values()) if g and g != "carried_forward"]
 
 
 def group_items(corpus: Corpus, group: str) -> list[str]:

@@ -95,3 +95,12 @@ def without_marks(text: str) -> str:
 def neutral_marks(text: str) -> str:
     """Running text with every footnote mark written as ※, so that NFKC cannot make a digit of it."""
     return _MARK.sub(NEUTRAL_MARK, text)
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
+
+
+def raised_digits(text: str) -> str:
+    """A <sup>'s digits as superscript digits, so that a footnote mark (524<sup>1</sup>) stays apart from the
+    number it follows; the cell parser recognises ¹ as a mark, where a plain 1 would read as 5241."""
+    return text.translate(_SUPERSCRIPT_DIGITS)

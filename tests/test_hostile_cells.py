@@ -85,6 +85,14 @@ def test_a_sup_in_a_page_is_a_footnote_mark_not_a_digit(tmp_path: Path) -> None:
     assert value.flag.startswith("footnote")
 
 
+def test_a_sup_left_in_converter_markdown_is_a_footnote_mark(tmp_path: Path) -> None:
+    """Jiyuan 2021 prints 5309 penalty decisions: a converter's 5309<sup>1</sup> lost the whole row."""
+    report = _changed(tmp_path, "jiyuan-city_2021.md", JIYUAN, "| 行政处罚 | 5309 |", "| 行政处罚 | 5309<sup>1</sup> |")
+    value = _value(report, "punishment.decisions")
+    assert (value.value, value.printed, value.missing) == (5309, "5309¹", "")
+    assert value.flag.startswith("footnote")
+
+
 def test_a_footnote_mark_in_the_text_does_not_join_the_number(tmp_path: Path) -> None:
     """The text states 160 元 in fees; 160①元 must not read as 1601."""
     report = _changed(tmp_path, "jiyuan-city_2021.md", JIYUAN, "处理费160元", "处理费160①元")

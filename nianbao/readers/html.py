@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from nianbao.document import Document, ReadError, Row
-from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+from nianbao.normalize import between_ascii_words, join_lines, raised_digits, touches_ascii
 
 _BLOCKS = frozenset(
     "address article aside blockquote caption center dd details dir div dl dt fieldset figcaption figure footer "
@@ -133,14 +133,14 @@ class _Walker:
                         self._flush()
                     inner = raised or tag == "sup"
                     if node.text:
-                        self._pending.append(_raise(node.text) if inner else node.text)
+                        self._pending.append(raised_digits(node.text) if inner else node.text)
                     stack.append((node, False, raised))
                     stack.extend((child, True, inner) for child in reversed(node))
                     continue
             elif not entering and tag in _BLOCKS:
                 self._flush()
             if node is not root and node.tail:
-                self._pending.append(_raise(node.tail) if raised else node.tail)
+                self._pending.append(raised_digits(node.tail) if raised else node.tail)
 
     def _flush(self) -> None:
         """End the current block: its text, if any, becomes a text row."""
@@ -171,7 +171,7 @@ def _cell_text(cell: etree._Element) -> str:
     """The printed text of a cell: its lines (<br>, <p>, <div>) joined as the PDF reader joins wrapped lines."""
     if len(cell) == 1 and len(cell[0]) == 0 and (tag := _tag(cell[0])) not in (None, "br") and not _hidden(cell[0], tag):
         # most cells are <td><p>text</p></td>: the same text, without walking the tree
-        inner = _raise(cell[0].text or "") if tag == "sup" else cell[0].text or ""
+        inner = raised_digits(cell[0].text or "") if tag == "sup" else cell[0].text or ""
         text = (cell.text or "") + ("\n" if tag in _BLOCKS else "") + inner + (cell[0].tail or "")
     else:
         text = "".join(_pieces(cell))
@@ -188,7 +188,7 @@ def _pieces(node: etree._Element) -> list[str]:
     while stack:
         item, raised = stack.pop()
         if isinstance(item, str):
-            pieces.append(_raise(item) if raised else item)
+            pieces.append(raised_digits(item) if raised else item)
             continue
         tag = _tag(item)
         if tag is None or _hidden(item, tag):
@@ -196,16 +196,9 @@ def _pieces(node: etree._Element) -> list[str]:
         if tag in _BLOCKS or tag == "br":
             pieces.append("\n")
         inner = raised or tag == "sup"
-        pieces.append(_raise(item.text or "") if inner else item.text or "")
+        pieces.append(raised_digits(item.text or "") if inner else item.text or "")
         for child in reversed(item):
             stack += [(child.tail or "", inner), (child, inner)]
     return pieces
 
 
-_SUPERSCRIPT_DIGITS = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
-
-
-def _raise(text: str) -> str:
-    """A <sup>'s digits as superscript digits, so that a footnote mark (524<sup>1</sup>) stays apart from the
-    number it follows; the cell parser recognises ¹ as a mark, where a plain 1 would read as 5241."""
-    return text.translate(_SUPERSCRIPT_DIGITS)

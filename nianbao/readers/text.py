@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from nianbao.document import Document, ReadError, Row
+from nianbao.normalize import raised_digits
 
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
 _DELIMITER = re.compile(r"^:?-+:?$")  # markdown allows one dash a cell in the line under a table's header
@@ -13,6 +14,8 @@ _GLYPH_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's text of a font it cannot 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_GLYPH_CODES = 20
 _MARKUP = re.compile(r"^#+\s*|\*\*|__")
+# A <sup> a converter left in its markdown (524<sup>1</sup>): its digits raised, so the mark stays apart from the number.
+_SUP = re.compile(r"<sup>([^<]{0,16})</sup>", re.IGNORECASE)
 
 
 def split_pipe_row(line: str) -> tuple[str, ...]:
@@ -40,7 +43,7 @@ def read_text(path: Path, text: str) -> Document:
     table_lines = 0  # pipe rows so far in the current table: its second line may be the header's delimiter row
     paragraph = 1
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
+        stripped = _SUP.sub(lambda match: raised_digits(match[1]), line.strip()) if "<" in line else line.strip()
         if not stripped.startswith("|"):
             table_lines = 0
         if not stripped:
