@@ -10,6 +10,7 @@ the engine's ``number`` column (blanks, totals and the （六） merge are deriv
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -151,9 +152,7 @@ MEASURES: dict[str, Callable[[Corpus], pd.DataFrame]] = {
     "other_rate": other_rate,
     "completion_rate": completion_rate,
     "carry_forward_rate": carry_forward_rate,
-    "correction_rate.review": lambda c: correction_rate(c, "review"),
-    "correction_rate.litigation_direct": lambda c: correction_rate(c, "litigation_direct"),
-    "correction_rate.litigation_after_review": lambda c: correction_rate(c, "litigation_after_review"),
+    **{f"correction_rate.{block}": partial(correction_rate, block=block) for block in codebook.review_blocks()},
     "dispute_rate": dispute_rate,
     "correction_conversion_rate": correction_conversion_rate,
 }

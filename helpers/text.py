@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nianbao import codebook
+
 from .data import Corpus, read_labels
 
 LANGS = ("zh", "en")
@@ -61,6 +63,8 @@ def _label_table(corpus: Corpus) -> tuple[dict[tuple[str, str], dict[str, str]],
         by_code[r.code] = by_section[(r.section, r.code)]  # an item's label wins over an applicant column's
     for r in read_labels("outcome_groups").itertuples():
         by_code[r.code] = {"zh": r.label_zh, "en": r.label_en}
+    for block, (label_zh, label_en) in codebook.review_block_labels().items():
+        by_code[block] = {"zh": label_zh, "en": label_en}
     for r in corpus.check_definitions.itertuples():
         by_code[f"check.{r.check}"] = {"zh": r.label_zh, "en": r.label_en}
     return by_section, by_code

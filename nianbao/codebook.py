@@ -86,7 +86,13 @@ def checks() -> dict[str, Check]:
 @cache
 def review_blocks() -> dict[str, str]:
     """The three blocks of table 四 and their Chinese names, in printed order."""
-    return {row["block"]: row["label_zh"] for row in _rows("review_blocks.csv")}
+    return {block: label_zh for block, (label_zh, _) in review_block_labels().items()}
+
+
+@cache
+def review_block_labels() -> dict[str, tuple[str, str]]:
+    """The three blocks of table 四 with their Chinese and English names, in printed order."""
+    return {row["block"]: (row["label_zh"], row["label_en"]) for row in _rows("review_blocks.csv")}
 
 
 @cache

@@ -34,10 +34,11 @@ def test_review_blocks_each_have_four_results_and_a_total() -> None:
 
 def test_every_check_the_validator_writes_is_defined() -> None:
     defined = codebook.checks()
-    assert list(defined) == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata"]
+    assert list(defined) == ["S1", "I1", "I2", "I3", "I4", "I5", "N1", "structure", "metadata", "ocr"]
     assert all(c.label_zh and c.label_en and c.meaning_zh and c.meaning_en for c in defined.values())
     source = (ROOT / "nianbao" / "validate.py").read_text(encoding="utf-8")
     assert all(f'"{check}"' in source for check in ["S1", "I1", "I2", "I3", "I4", "I5", "N1"])
+    assert '"ocr"' in (ROOT / "nianbao" / "scanned.py").read_text(encoding="utf-8")
 
 
 def test_every_reason_the_cell_reader_gives_for_no_number_is_defined() -> None:

@@ -29,6 +29,7 @@ def strings_to_render() -> list[str]:
     texts = _column(ROOT / "nianbao" / "spec" / "codebook.csv", "label_zh")
     texts += _column(ROOT / "nianbao" / "spec" / "applicants.csv", "label_zh")
     texts += _column(ROOT / "nianbao" / "spec" / "checks.csv", "label_zh")
+    texts += _column(ROOT / "nianbao" / "spec" / "review_blocks.csv", "label_zh")
     texts += _column(DATA / "raw" / "sources.csv", "body")
     for name in ("labels", "outcome_groups", "bodies", "reasons_plain"):
         path = DATA / f"{name}.csv"
