@@ -77,6 +77,31 @@ CONVERTERS: dict[str, Callable[[Path, Path], Path]] = {
 SLOW = {"pymupdf4llm to_markdown()"}  # its layout model takes ~15 s a PDF: run on the corpus's own PDFs only
 
 
+OCR_LINES = "RapidOCR text lines (page images, 200 dpi)"
+OCR_MARKDOWN = "RapidOCR to_markdown() (page images, 200 dpi)"
+
+
+def ocr_texts(pdf: Path, out: Path) -> dict[str, Path]:
+    """A PDF's pages as images (pdftoppm, 200 dpi) through RapidOCR as a user runs it, with its defaults: the text
+    lines in the order it returns them, and its own markdown."""
+    import numpy as np
+    from PIL import Image
+    from rapidocr import RapidOCR
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(out)], check=True, capture_output=True, timeout=300)
+    pages = sorted(out.parent.glob(f"{out.name}-*.png"), key=lambda page: int(page.stem.rsplit("-", 1)[1]))
+    engine = RapidOCR(params={"Global.log_level": "error"})
+    lines, markdown = [], []
+    for page in pages:
+        result = engine(np.asarray(Image.open(page).convert("RGB")))
+        lines.append("\n".join(result.txts or ()))
+        markdown.append(result.to_markdown())
+    written = {OCR_LINES: out.with_name(out.name + "_lines.txt"), OCR_MARKDOWN: out.with_name(out.name + ".md")}
+    written[OCR_LINES].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written[OCR_MARKDOWN].write_text("\n\n".join(markdown) + "\n", encoding="utf-8")
+    return written
+
+
 def strip_tags(html: Path, out: Path) -> Path:
     """A site-archive crawler's text of a page: scripts and styles dropped, tags stripped, no separator left at all."""
     import lxml.html

@@ -1,7 +1,7 @@
 """Every text form a report arrives in, made here by the real tools, read cell for cell or flagged.
 
-Each corpus PDF (and HTML reports printed to PDF by Chromium) goes through each converter; portal pages go
-through a tag-stripper that leaves no separator. Expected cells: the hand-checked fixture where there is one,
+Each corpus PDF (and HTML reports printed to PDF by Chromium) goes through each converter, and its pages as images
+through OCR (RapidOCR's text lines and its markdown); portal pages go through a tag-stripper that leaves no separator. Expected cells: the hand-checked fixture where there is one,
 else the engine's reading of the HTML page the PDF was printed from. No number may differ without a flag.
 The table of results is written to build/converter-forms.md and, with NIANBAO_WRITE_README=1, into README.md.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from converter_forms import CONVERTERS, SLOW, print_to_pdf, strip_tags
+from converter_forms import CONVERTERS, OCR_LINES, SLOW, ocr_texts, print_to_pdf, strip_tags
 from nianbao.extract import extract_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ PORTAL_PAGES = {"shanghai-gov-office_2019": PRINTED["shanghai-gov-office_2019"],
                 **{f"pingtan-zone_{year}": CORPUS / f"pingtan-zone_{year}.html" for year in range(2019, 2026)}}
 STRIPPED = "portal page, tags stripped, no separator"
 # Forms the engine reads whole on the corpus's own PDFs: every cell exactly as the fixture.
-READ_WHOLE = set(CONVERTERS) - {"pdfminer.six pdf2txt"}
+READ_WHOLE = set(CONVERTERS) - {"pdfminer.six pdf2txt"} | {OCR_LINES}
 README_START, README_END = "<!-- converter-forms:start -->", "<!-- converter-forms:end -->"
 
 Cells = dict[tuple[str, str, str], tuple[float | None, str]]
@@ -86,7 +86,7 @@ def _require(tool: str) -> None:
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory: pytest.TempPathFactory) -> list[Score]:
-    for tool in ("pdftotext", "pdftohtml", "chromium"):
+    for tool in ("pdftotext", "pdftohtml", "pdftoppm", "chromium"):
         _require(tool)
     if not CORPUS.is_dir():
         pytest.skip(f"the corpus folder {CORPUS} is absent")
@@ -102,6 +102,9 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> list[Score]:
                 continue
             stem = out / f"{name.split()[0]}__{len(results)}"
             results.append(score(form, name, convert(pdf, stem), expected))
+    for report_id in PDFS:  # page images of the corpus PDFs, as a scan would give them, through OCR
+        for form, path in ocr_texts(CORPUS / f"{report_id}.pdf", out / f"{report_id}__ocr").items():
+            results.append(score(form, report_id, path, pdfs[report_id][1]))
     for report_id, html in PORTAL_PAGES.items():
         expected = _fixture(report_id) or _as_read(html)
         results.append(score(STRIPPED, report_id, strip_tags(html, out / f"{report_id}__stripped"), expected))

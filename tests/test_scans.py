@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nianbao.cli import extract
+from nianbao.batch import extract
 from nianbao.document import Row, ScannedCell
 from nianbao.extract import extract_file
 from nianbao.model import Report, Value
 from nianbao.readers.ocr import skew_angle, suppress_red
 from nianbao.scanned import IDENTITY_FLAG, LOW_CONFIDENCE_FLAG, attach_scan, scan_findings
 from nianbao.validate import check_report
+from nianbao.write import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
@@ -107,12 +108,13 @@ def test_a_folder_of_page_images_is_one_report(tmp_path: Path) -> None:
     """The seal variant of Hongze 2024's table pages as JPEG files in a folder, through the command line."""
     pages = _make_scans().make_scans(CORPUS / "hongze-district_2024.pdf", tmp_path / "scans", ["seal"],
                                      pages=[3, 4], as_pages=True)["seal"]
-    (report,) = extract([pages], tmp_path / "out")
+    extract([pages], tmp_path / "out")
+    (report,) = read_reports(tmp_path / "out")
     assert report.report_id == "hongze-district_2024" and report.status == "findings"
     counts, wrong = outcome(report, {"applications", "review_litigation"})
     assert wrong == [], wrong
     assert counts["right"] >= 150, counts
-    with (tmp_path / "out" / "values.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "out" / "values.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0])[-1] == "confidence"
     received = next(r for r in rows if r["item"] == "received" and r["applicant"] == "total")

@@ -52,8 +52,8 @@ def file_problem(path: Path) -> str:
         return "no such file"
     except OSError as error:
         return f"cannot be opened ({error.strerror})"
-    if stat.S_ISDIR(info.st_mode):
-        return "a folder, not a file"
+    if stat.S_ISDIR(info.st_mode):  # a folder of page images only is one scanned report
+        return "" if page_files(path) else "a folder, not a file"
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         link = f"a link to {os.readlink(path)}, " if path.is_symlink() else ""
@@ -85,7 +85,7 @@ def collect(paths: list[Path], corpus: Path | None) -> Inputs:
 
     for path in paths:
         if path.is_dir() and page_files(path):  # a folder of page images only: one scanned report
-            inputs.jobs.append(Job(len(inputs.jobs), str(path), sources(path.parent).get(path.name)))
+            add(path, sources(path.parent).get(path.name))
             continue
         if not path.is_dir():
             add(path, sources(path.parent).get(path.name))
