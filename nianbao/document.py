@@ -29,7 +29,7 @@ class ScannedCell:
     unread: bool = False  # ink in the cell, but the OCR read no text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of a report.
 

@@ -20,10 +20,13 @@ from nianbao.validate import check_report
 
 SECTION_ORDER = ["disclosure", "applications", "review_litigation", "narrative"]
 APPLICANT_ORDER = ["", *codebook.applicants()]
+_SECTION_RANK = {section: rank for rank, section in enumerate(SECTION_ORDER)}
+_ITEM_RANK = {code: codebook.order(code) for code in codebook.items()}
+_APPLICANT_RANK = {applicant: rank for rank, applicant in enumerate(APPLICANT_ORDER)}
 
 
 def value_order(value: Value) -> tuple[int, int, int]:
-    return (SECTION_ORDER.index(value.section), codebook.order(value.item), APPLICANT_ORDER.index(value.applicant))
+    return _SECTION_RANK[value.section], _ITEM_RANK[value.item], _APPLICANT_RANK[value.applicant]
 
 
 def extract_file(path: Path, source: Source | None = None) -> Report:
@@ -102,7 +105,10 @@ def _extract(path: Path, source: Source | None, report: Report) -> None:
     report.values.sort(key=value_order)
     report.findings += check_report(report)
     report.findings += scan_findings(report)
-    report.values = sorted(derive_numbers(report.values, report.format), key=value_order)
+    printed = len(report.values)
+    report.values = derive_numbers(report.values, report.format)
+    if len(report.values) > printed:  # rows added by the derivation: put in their places
+        report.values.sort(key=value_order)
 
 
 def _check_metadata(path: Path, source: Source | None, body: str, year: int | None) -> list[Finding]:

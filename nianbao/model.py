@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """One printed cell, mapped to a codebook item (and applicant column for table 三)."""
 
@@ -23,7 +23,7 @@ class Value:
     confidence: float | None = None  # OCR confidence (0–1) of a cell read from a scan; None otherwise
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """A check the report fails. Findings describe; they never change the printed values."""
 

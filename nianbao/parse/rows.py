@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao.cells import is_data
 from nianbao.document import Row
@@ -41,18 +42,28 @@ class SplitRow:
 
 def is_page_furniture(row: Row) -> bool:
     """Page numbers ("- 3 -", "— 5 —", "第3页") that converters leave in the middle of tables."""
-    return bool(PAGE_NUMBER.match(squeeze(" ".join(row.cells)))) if row.text.strip() else True
+    return _is_page_number(row.cells)
+
+
+@lru_cache(maxsize=1 << 14)  # rows repeat from report to report
+def _is_page_number(cells: tuple[str, ...]) -> bool:
+    text = " ".join(cells)
+    return bool(PAGE_NUMBER.match(squeeze(text))) if text.strip() else True
 
 
 def split_row(row: Row) -> SplitRow:
     """Labels and data of a row. A line of running text is split on whitespace: trailing numbers are data."""
-    if row.tabular:
-        cells = list(row.cells)
+    labels, data = _split_cells(row.cells, row.tabular)
+    return SplitRow(labels, data, row)
+
+
+@lru_cache(maxsize=1 << 14)
+def _split_cells(cells: tuple[str, ...], tabular: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if tabular:
         last_label = max((i for i, cell in enumerate(cells) if cell.strip() and not is_data(cell)), default=-1)
-        labels = tuple(cell for cell in cells[: last_label + 1] if cell.strip())
-        return SplitRow(labels, tuple(cells[last_label + 1:]), row)
+        return tuple(cell for cell in cells[: last_label + 1] if cell.strip()), cells[last_label + 1:]
     tokens: list[str] = []
-    for token in " ".join(row.cells).split():
+    for token in " ".join(cells).split():
         if tokens and is_footnote_mark(token):
             tokens[-1] += token  # "5309 ①": the mark belongs to the number before it
         else:
@@ -61,7 +72,7 @@ def split_row(row: Row) -> SplitRow:
     while cut > 0 and is_data(tokens[cut - 1]):
         cut -= 1
     label = "".join(tokens[:cut])
-    return SplitRow((label,) if label else (), tuple(tokens[cut:]), row)
+    return ((label,) if label else ()), tuple(tokens[cut:])
 
 
 def fit(data: tuple[str, ...], columns: int, trim_blanks: bool) -> tuple[tuple[str, ...], bool]:

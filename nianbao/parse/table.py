@@ -20,22 +20,24 @@ class Table:
 
 def make_value(section: str, item: str, applicant: str, printed: str, certain: bool, flag: str, source: str) -> Value:
     """A Value for a printed cell; an uncertain cell keeps its text but no number."""
-    unit = codebook.items()[item].unit
-    cell = parse_cell(printed)
+    known = codebook.items()[item]
     if not certain:
-        return Value(section, item, applicant, printed.strip(), None, unit, "ambiguous",
+        return Value(section, item, applicant, printed.strip(), None, known.unit, "ambiguous",
                      flag or "row does not fit the table's columns", source)
+    cell = parse_cell(printed)
     if cell is None:
-        return Value(section, item, applicant, printed.strip(), None, unit, "unreadable",
+        return Value(section, item, applicant, printed.strip(), None, known.unit, "unreadable",
                      "text where a number belongs", source)
     notes = [flag] if flag else []
-    notes += cell_flags(cell)
-    if cell.value is not None and codebook.items()[item].kind == "count":
-        if cell.value != int(cell.value):
+    if cell.problem or cell.footnote or cell.note:
+        notes += cell_flags(cell)
+    number = cell.value
+    if number is not None and known.kind == "count" and (number < 0 or number != int(number)):
+        if number != int(number):
             notes.append("a count printed with a fraction")
-        if cell.value < 0:
+        if number < 0:
             notes.append("a negative count")
-    return Value(section, item, applicant, cell.printed, cell.value, cell.unit or unit, cell.missing,
+    return Value(section, item, applicant, cell.printed, number, cell.unit or known.unit, cell.missing,
                  "; ".join(notes), source)
 
 

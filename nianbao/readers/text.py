@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from nianbao.document import Document, ReadError, Row
@@ -16,14 +17,22 @@ MAX_GLYPH_CODES = 20
 _MARKUP = re.compile(r"^#+\s*|\*\*|__")
 # A <sup> a converter left in its markdown (524<sup>1</sup>): its digits raised, so the mark stays apart from the number.
 _SUP = re.compile(r"<sup>([^<]{0,16})</sup>", re.IGNORECASE)
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
+@lru_cache(maxsize=1 << 14)  # table rows repeat from report to report (headers, rows of zeros)
 def split_pipe_row(line: str) -> tuple[str, ...]:
     """Cells of a markdown pipe-table row; a row opens and closes with a pipe."""
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return tuple(_unemphasised(cell.replace("\\|", "|").strip()) for cell in re.split(r"(?<!\\)\|", inner))
+    if "\\" in inner:
+        cells = [cell.replace("\\|", "|").strip() for cell in _UNESCAPED_PIPE.split(inner)]
+    else:
+        cells = [cell.strip() for cell in inner.split("|")]
+    if "**" in inner or "__" in inner:
+        cells = [_unemphasised(cell) for cell in cells]
+    return tuple(cells)
 
 
 def _unemphasised(cell: str) -> str:
@@ -31,6 +40,11 @@ def _unemphasised(cell: str) -> str:
     if len(cell) > 4 and cell[:2] == cell[-2:] and cell[:2] in ("**", "__"):
         return cell[2:-2].strip()
     return cell
+
+
+def _is_delimiter_row(cells: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """A row of dashes under a header, or between two parts of a table: no cells of its own."""
+    return any(cells) and all(pattern.match(cell) for cell in cells if cell)
 
 
 def read_text(path: Path, text: str) -> Document:
@@ -43,7 +57,9 @@ def read_text(path: Path, text: str) -> Document:
     table_lines = 0  # pipe rows so far in the current table: its second line may be the header's delimiter row
     paragraph = 1
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = _SUP.sub(lambda match: raised_digits(match[1]), line.strip()) if "<" in line else line.strip()
+        stripped = line.strip()
+        if "<" in stripped:
+            stripped = _SUP.sub(lambda match: raised_digits(match[1]), stripped)
         if not stripped.startswith("|"):
             table_lines = 0
         if not stripped:
@@ -52,8 +68,7 @@ def read_text(path: Path, text: str) -> Document:
         if stripped.startswith("|"):
             table_lines += 1
             cells = split_pipe_row(stripped)
-            delimiter = _DELIMITER if table_lines == 2 else _SEPARATOR
-            if all(delimiter.match(cell) for cell in cells if cell) and any(cells):
+            if "-" in stripped and _is_delimiter_row(cells, _DELIMITER if table_lines == 2 else _SEPARATOR):
                 continue
             rows.append(Row(cells, f"line {number}", tabular=True, paragraph=paragraph))
         else:
