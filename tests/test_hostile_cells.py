@@ -219,3 +219,28 @@ def test_a_markdown_delimiter_row_of_single_dashes_is_not_data(tmp_path: Path) -
     path.write_text(text, encoding="utf-8")
     report = extract_file(path)
     assert [f.cells for f in report.findings] == [f.cells for f in extract_file(RAW / "jiyuan-city_2021.md").findings]
+
+
+def test_values_are_written_as_the_csv_module_writes_them(tmp_path: Path) -> None:
+    """values.csv rows are joined directly (write.value_lines); the bytes must be the csv module's, for every
+    value of the real reports and for cells, flags and file names holding commas, quotes and line breaks."""
+    import io
+
+    from nianbao.cells import format_value
+    from nianbao.write import VALUE_COLUMNS, value_lines
+
+    hostile = [Value("narrative", "narrative.received", "", 'a "quoted", two\nline\rcell', 1.5, "件",
+                     flag="x, y", source="line 3, column 2", number=1.5, confidence=0.91234),
+               Value("applications", "granted", "natural_person", "", None, "件", "blank", number=0.0,
+                     derived="blank_as_zero")]
+    reports = [(path.stem, extract_file(path).values) for path in sorted(RAW.iterdir())
+               if path.suffix in (".md", ".html", ".csv") and not path.name.endswith(".narrative.csv")
+               and path.name != "sources.csv"]
+    for report_id, values in [*reports, ('odd, "name"', hostile)]:
+        expected = io.StringIO()
+        csv.writer(expected, lineterminator="\n").writerows(
+            [report_id, *(getattr(v, c) for c in VALUE_COLUMNS[1:5]), format_value(v.value),
+             *(getattr(v, c) for c in VALUE_COLUMNS[6:10]), format_value(v.number), v.derived,
+             "" if v.confidence is None else f"{v.confidence:.3f}"] for v in values)
+        assert value_lines(report_id, values) == expected.getvalue().encode("utf-8"), report_id
+    assert sum(len(values) for _, values in reports) > 1000

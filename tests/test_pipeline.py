@@ -382,13 +382,13 @@ def test_a_400_digit_amount_never_costs_the_batch(tmp_path: Path) -> None:
 def test_a_report_whose_rows_cannot_be_written_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nianbao.batch import parts
 
-    def value_row(report_id: str, value: object) -> tuple[object, ...]:
+    def value_lines(report_id: str, values: list[object]) -> bytes:
         if report_id == "bad":
             raise OverflowError("cannot convert float infinity to integer")
-        return write_value_row(report_id, value)
+        return write_value_lines(report_id, values)
 
-    write_value_row = parts.value_row
-    monkeypatch.setattr(parts, "value_row", value_row)
+    write_value_lines = parts.value_lines
+    monkeypatch.setattr(parts, "value_lines", value_lines)
     folder = tmp_path / "raw"
     folder.mkdir()
     shutil.copyfile(JIYUAN, folder / "bad.md")

@@ -46,15 +46,15 @@ def _damage(rows: list[Row], kind: str, index: int, cut: int) -> list[Row]:
     elif kind == "wrap":  # the row's cells (or text) split over two lines
         if len(row.cells) > 1:
             cut = 1 + cut % (len(row.cells) - 1)
-            rows[index: index + 1] = [replace(row, cells=row.cells[:cut]), replace(row, cells=row.cells[cut:])]
+            rows[index: index + 1] = [row._replace(cells=row.cells[:cut]), row._replace(cells=row.cells[cut:])]
         else:
             text = row.cells[0]
             cut = cut % (len(text) + 1)
-            rows[index: index + 1] = [replace(row, cells=(text[:cut],)), replace(row, cells=(text[cut:],))]
+            rows[index: index + 1] = [row._replace(cells=(text[:cut],)), row._replace(cells=(text[cut:],))]
     elif kind == "blank" and row.tabular:
         cells = list(row.cells)
         cells[cut % len(cells)] = ""
-        rows[index] = replace(row, cells=tuple(cells))
+        rows[index] = row._replace(cells=tuple(cells))
     return rows
 
 

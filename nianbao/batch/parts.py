@@ -14,7 +14,7 @@ from nianbao.batch.inputs import Job, file_problem
 from nianbao.batch.series import series_values
 from nianbao.extract import extract_file
 from nianbao.model import Report, Value
-from nianbao.write import check_row, csv_bytes, report_row, value_row
+from nianbao.write import check_row, csv_bytes, report_row, value_lines
 
 PARTS = ("reports", "values", "checks", "series")
 
@@ -53,7 +53,7 @@ def encode(index: int, report: Report) -> Encoded:
     try:
         rows = {
             "reports": csv_bytes([report_row(report)]),
-            "values": csv_bytes(value_row(report.report_id, v) for v in report.values),
+            "values": value_lines(report.report_id, report.values),
             "checks": csv_bytes(check_row(report.report_id, f) for f in report.findings),
             "series": zlib.compress(pickle.dumps(series_values(report), protocol=pickle.HIGHEST_PROTOCOL)),
         }

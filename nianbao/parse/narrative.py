@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao import codebook
 from nianbao.cells import cell_flags, parse_cell
@@ -50,14 +51,21 @@ class _Text:
 
 
 def _join(rows: list[Row]) -> _Text:
-    text, starts, wheres = "", [], []
+    parts, starts, wheres, length = [], [], [], 0
     for row in rows:
         if row.tabular:
             continue
-        starts.append(len(text))
+        part = _running_text(row.cells)
+        parts.append(part)
+        starts.append(length)
         wheres.append(row.where)
-        text += squeeze(neutral_marks(" ".join(row.cells)))
-    return _Text(text, starts, wheres)
+        length += len(part)
+    return _Text("".join(parts), starts, wheres)
+
+
+@lru_cache(maxsize=1 << 14)  # headings and stock sentences repeat from report to report
+def _running_text(cells: tuple[str, ...]) -> str:
+    return squeeze(neutral_marks(" ".join(cells)))
 
 
 def _value(item: str, match: re.Match[str], where: str, number: str = "") -> Value:

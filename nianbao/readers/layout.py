@@ -250,7 +250,7 @@ def page_rows(words: list[Word], grids: list[Grid], ink: np.ndarray, page: int) 
         row = line.row
         if not row.tabular:
             text_number += 1
-            row = replace(row, where=f"page {page}, line {text_number}")
+            row = row._replace(where=f"page {page}, line {text_number}")
         rows.append(row)
     return rows
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-import numpy as np
-from PIL import Image, UnidentifiedImageError
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from nianbao.document import Document, ReadError, Row
+
+if TYPE_CHECKING:  # NumPy, Pillow and OpenCV are imported only when a page is scanned: text batches start faster
+    import numpy as np
 
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -42,6 +42,8 @@ def scan_page(rgb: np.ndarray, page: int) -> list[Row]:
 
 def _pages(label: str, numbers: list[int], load: Callable[[int], np.ndarray]) -> Iterable[tuple[int, list[Row]]]:
     """OCR each page in turn, with a progress bar on stderr (shown on a terminal only)."""
+    from tqdm import tqdm
+
     for number in tqdm(numbers, desc=f"OCR {label}", unit="page", file=sys.stderr, leave=False, disable=None):
         yield number, scan_page(load(number), number)
 
@@ -51,6 +53,9 @@ def read_images(path: Path) -> Document:
     files = page_files(path) if path.is_dir() else [path]
     if not files:
         raise ReadError(path, "a folder read as one scanned report holds only its page images (PNG, JPEG)")
+
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
 
     def load(number: int) -> np.ndarray:
         file = files[number - 1]
@@ -69,6 +74,7 @@ def scan_pdf_pages(path: Path, numbers: list[int]) -> dict[int, list[Row]]:
     """OCR the given pages (1-based) of a PDF, rendered at RENDER_DPI with pdfium."""
     if not numbers:
         return {}
+    import numpy as np
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(path)
