@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao import codebook
 from nianbao.document import Row
@@ -55,6 +56,13 @@ def _row_code(split: SplitRow, group: str | None) -> tuple[str | None, str | Non
     return code, group, flag
 
 
+@lru_cache(maxsize=1 << 12)
+def _names_columns(labels: tuple[str, ...]) -> bool:
+    """True for the labels of a header row (自然人, 法人或其他组织 …)."""
+    key = label_key("".join(labels))
+    return any(word in key for word in _HEADER_WORDS)
+
+
 def _is_subtotal(label: str) -> bool:
     key = label_key(label)
     return group_of(key) is not None or key.endswith(OUTCOMES_LABEL) or key.endswith(SUBTOTAL_WORDS)
@@ -95,7 +103,7 @@ def parse_applications(rows: list[Row], trim_blanks: bool, other_hint: bool | No
         split = split_row(row)
         if split.is_rule_line and not fit(split.data, len(COLUMNS), trim_blanks)[1]:
             continue
-        if any(word in label_key("".join(split.labels)) for word in _HEADER_WORDS):
+        if _names_columns(split.labels):
             if row.tabular and not split.has_numbers:
                 headers.append(row)
             continue

@@ -18,9 +18,12 @@ class Table:
     found: bool = False
 
 
+_ITEMS = codebook.items()
+
+
 def make_value(section: str, item: str, applicant: str, printed: str, certain: bool, flag: str, source: str) -> Value:
     """A Value for a printed cell; an uncertain cell keeps its text but no number."""
-    known = codebook.items()[item]
+    known = _ITEMS[item]
     if not certain:
         return Value(section, item, applicant, printed.strip(), None, known.unit, "ambiguous",
                      flag or "row does not fit the table's columns", source)
