@@ -191,9 +191,14 @@ def _cell_text(value, rate: bool) -> str:
     return str(value)
 
 
-def measures_html(frame: pd.DataFrame, rates: list[str]) -> str:
+DATATABLE_WORDS = {"search": "table_search", "lengthMenu": "table_length", "info": "table_info",
+                   "infoEmpty": "table_info_empty", "infoFiltered": "table_info_filtered",
+                   "zeroRecords": "table_no_match", "emptyTable": "table_empty"}  # DataTables option: words key
+
+
+def measures_html(frame: pd.DataFrame, rates: list[str], w: Words) -> str:
     """The table as an offline DataTable (itables, which escapes every cell): sortable, searchable, paged; rate
-    columns shown as percentages ("%" added to their heading)."""
+    columns shown as percentages ("%" added to their heading); its controls in the page's language."""
     from itables import to_html_datatable
 
     shown = pd.DataFrame({col: [_cell_text(v, col in rates) for v in frame[col]] for col in frame.columns})
@@ -202,7 +207,8 @@ def measures_html(frame: pd.DataFrame, rates: list[str]) -> str:
     layout = {"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"}
     return to_html_datatable(shown, table_id="measures-table", connected=False, showIndex=False, maxBytes=0,
                              lengthMenu=[25, 100, 500], pageLength=25, layout=layout, scrollX=True,
-                             classes="display compact", text_in_header_can_be_selected=False)
+                             classes="display compact", text_in_header_can_be_selected=False,
+                             language={option: w.t(key) for option, key in DATATABLE_WORDS.items()})
 
 
 def itables_script() -> str:
@@ -360,7 +366,7 @@ def build(notebooks: list[Path], processed: Path, figures: Path, out: Path, brie
     (stage / "index.html").write_text(env.get_template("index.html.j2").render(
         **common, corpus_sentence=corpus_sentence(corpus.reports, table, hw, w), headline=headline_cards(table, hw, w),
         tables=tables, figures=charts, chart_groups=chart_groups(charts, pages),
-        measures_table=Markup(measures_html(*shown_table(frame, hw))),
+        measures_table=Markup(measures_html(*shown_table(frame, hw), w)),
         notebooks=pages, briefings=listed, briefings_note=note), encoding="utf-8")
     (stage / "definitions.html").write_text(env.get_template("definitions.html.j2").render(
         **common, **definitions(corpus, hw)), encoding="utf-8")

@@ -291,6 +291,8 @@ def test_interactive_table_sorts_and_filters_offline(site, browser, shots):
     page.wait_for_selector("#measures-table tbody tr td", timeout=30_000)
     rows = page.locator("#measures-table tbody tr")
     assert rows.count() == min(len(reports), 25)
+    controls = page.locator("#measures .dt-search label").inner_text() + page.locator("#measures .dt-info").inner_text()
+    assert controls.startswith("搜索") and f"共 {len(reports)} 行" in controls, controls  # the zh page's controls in zh
     page.locator("#measures input[type=search]").fill(body)
     page.wait_for_timeout(300)
     shown = rows.all_inner_texts()
