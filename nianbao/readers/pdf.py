@@ -53,8 +53,9 @@ class _Handle(ctypes.c_void_p):
 def _untyped(function: Any, restype: Any = ctypes.c_int) -> Any:
     """PDFium's ``function`` (from pypdfium2) without declared argument types: ctypes then passes ``_Handle``
     and ``byref`` objects and small ints as they are, which costs half of a typed call (the hot loops below
-    make tens of thousands). Every argument must be one of those three."""
-    call = ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    make tens of thousands). Every argument must be one of those three. These calls are short and keep the GIL
+    (PYFUNCTYPE): releasing and taking it back would cost more than the call."""
+    call = ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
     call.argtypes = None
     return call
 
@@ -218,32 +219,33 @@ def _form_paths(form: _Handle, outer: Matrix) -> list[tuple[_Handle, Matrix]]:
 def _path_segments(paths: list[tuple[_Handle, Matrix]], page_top: float) -> list[Segment]:
     """The straight pieces of path objects (a Bézier's control points count as its corners)."""
     move = pdfium_c.FPDF_SEGMENT_MOVETO
-    counts = list(map(_count_pieces, (path for path, _ in paths)))
-    pieces = [_get_piece(path, index) for (path, _), count in zip(paths, counts) for index in range(count)]
-    # PDFium writes every point into one array, read back in one go
+    handles = [path for path, _ in paths]
+    counts = list(map(_count_pieces, handles))
+    pieces = [_get_piece(path, index) for path, count in zip(handles, counts) for index in range(count)]
+    # PDFium writes every matrix and point into arrays, read back in one go
+    matrices = (pdfium_c.FS_MATRIX * len(paths))()
+    deque(map(_object_matrix_into, handles, _slots(matrices, len(paths))), maxlen=0)
+    matrix_values = memoryview(matrices).cast("B").cast("f").tolist()
     points = (ctypes.c_float * (2 * len(pieces)))()
     slots = _slots(points, 2 * len(pieces))
     deque(map(_piece_point, pieces, slots[0::2], slots[1::2]), maxlen=0)
-    xs_ys = memoryview(points).cast("B").cast("f").tolist()
+    point_values = memoryview(points).cast("B").cast("f").tolist()
+    xs, ys = point_values[0::2], point_values[1::2]
     moves = [kind == move for kind in map(_piece_type, pieces)]
     segments: list[Segment] = []
     first = 0
-    for (path, outer), count in zip(paths, counts):
-        matrix = _object_matrix(path)
+    for number, ((_, outer), count) in enumerate(zip(paths, counts)):
+        matrix = tuple(matrix_values[6 * number:6 * number + 6])
         a, b, c, d, e, f = matrix if outer is _IDENTITY else _compose(matrix, outer)
+        corners = [(a * px + c * py + e, page_top - (b * px + d * py + f))
+                   for px, py in zip(xs[first:first + count], ys[first:first + count])]
         # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
-        starts_subpath = [True, *moves[first + 1:first + count], True]
-        start = previous = None
-        for index in range(count):
-            px, py = xs_ys[2 * (first + index)], xs_ys[2 * (first + index) + 1]
-            here = (a * px + c * py + e, page_top - (b * px + d * py + f))
-            if starts_subpath[index]:
-                start = here
-            elif previous is not None:
-                segments.append((*previous, *here))
-            previous = here
-            if starts_subpath[index + 1] and start != here and _piece_closes(pieces[first + index]):
-                segments.append((*here, *start))
+        starts = [index for index in range(count) if index == 0 or moves[first + index]]
+        for start, end in zip(starts, (*starts[1:], count)):
+            subpath = corners[start:end]
+            segments += [(*here, *there) for here, there in zip(subpath, subpath[1:])]
+            if subpath[-1] != subpath[0] and _piece_closes(pieces[first + end - 1]):
+                segments.append((*subpath[-1], *subpath[0]))
         first += count
     return segments
 
@@ -411,29 +413,29 @@ def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
     tops = [char.top for char in chars]
     lefts = [char.x0 for char in chars]
     by_top = sorted(range(len(chars)), key=tops.__getitem__)  # stable: ties stay in drawing order
+    ends = [end for end in range(1, len(by_top)) if not tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE]
     lines: list[tuple[float, list[str]]] = []
     start = 0
-    for end in range(1, len(by_top) + 1):
-        if end < len(by_top) and tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE:
-            continue
+    for end in (*ends, len(by_top)):
         words: list[str] = []
         word = ""
-        top = last = None
+        top = None
+        follows = False  # whether a char of the current word came before (then last_* are its box)
+        last_x0 = last_x1 = last_top = 0.0
         for index in sorted(sorted(by_top[start:end]), key=lefts.__getitem__):
-            char = chars[index]
-            if char.text.isspace():
+            text, x0, char_top, x1, _ = chars[index]
+            if text.isspace():
                 if word:
                     words.append(word)
-                word, last = "", None
+                word, follows = "", False
                 continue
-            if last is not None and (char.x0 < last.x0 or char.x0 > last.x1 + _X_TOLERANCE
-                                     or abs(char.top - last.top) > _Y_TOLERANCE):
+            if follows and (x0 < last_x0 or x0 > last_x1 + _X_TOLERANCE or abs(char_top - last_top) > _Y_TOLERANCE):
                 words.append(word)
                 word = ""
-            word += char.text
-            last = char
-            if top is None or char.top < top:
-                top = char.top
+            word += text
+            follows, last_x0, last_x1, last_top = True, x0, x1, char_top
+            if top is None or char_top < top:
+                top = char_top
         if word:
             words.append(word)
         if top is not None:

@@ -64,8 +64,10 @@ def _table(cells: list[BBox]) -> Table:
 
 def find_tables(segments: list[Segment]) -> list[Table]:
     """The ruled tables drawn by ``segments``, top to bottom (then left to right); lone cells are not tables."""
-    horizontal = [(y0, min(x0, x1), max(x0, x1)) for x0, y0, x1, y1 in segments if y0 == y1 and abs(x1 - x0) >= _MIN_PIECE]
-    vertical = [(x0, min(y0, y1), max(y0, y1)) for x0, y0, x1, y1 in segments if x0 == x1 and abs(y1 - y0) >= _MIN_PIECE]
+    horizontal = [(y0, x0, x1) if x0 < x1 else (y0, x1, x0)
+                  for x0, y0, x1, y1 in segments if y0 == y1 and abs(x1 - x0) >= _MIN_PIECE]
+    vertical = [(x0, y0, y1) if y0 < y1 else (x0, y1, y0)
+                for x0, y0, x1, y1 in segments if x0 == x1 and abs(y1 - y0) >= _MIN_PIECE]
     h_edges = [edge for edge in _merge(horizontal) if edge.end - edge.start >= _MIN_LENGTH]
     v_edges = [edge for edge in _merge(vertical) if edge.end - edge.start >= _MIN_LENGTH]
     cells = _cells(_crossings(v_edges, h_edges))
@@ -76,12 +78,13 @@ def _merge(pieces: list[tuple[float, float, float]]) -> list[Edge]:
     """Snap pieces whose positions chain within ``_SNAP`` to the group's mean, then join collinear pieces."""
     edges: list[Edge] = []
     for group in _chain(sorted(pieces), _SNAP):
-        position = sum(piece[0] for piece in group) / len(group)
-        spans = sorted((start, end) for _, start, end in group)
+        position = sum([piece[0] for piece in group]) / len(group)
+        spans = sorted([(start, end) for _, start, end in group])
         start, end = spans[0]
         for next_start, next_end in spans[1:]:
             if next_start <= end + _JOIN:
-                end = max(end, next_end)
+                if next_end > end:
+                    end = next_end
             else:
                 edges.append(Edge(position, start, end))
                 start, end = next_start, next_end
