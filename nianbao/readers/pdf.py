@@ -344,11 +344,12 @@ def _table_lines(table: Table, chars: list[Char], centres: _Centres, table_numbe
     for index, row in enumerate(rows):
         if not tabular[index]:
             continue
-        slots = [by_slot.get((index, column), []) for column in range(len(row.cells))]
-        cells = tuple(_cell_text([chars[i] for i in slot]) for slot in slots)
+        slots = [by_slot.get((index, column), ()) for column in range(len(row.cells))]
+        cells = tuple([_cell_text([chars[i] for i in slot]) if slot else "" for slot in slots])
         if any(cells):
             lines.append(_Line(row.top, cells, table_number, len(lines) + 1))
-        used.update(i for slot in slots for i in slot)
+        for slot in slots:
+            used.update(slot)
     return lines, used
 
 

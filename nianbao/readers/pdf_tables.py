@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Point = tuple[float, float]
@@ -113,7 +114,9 @@ def _crossings(v_edges: list[Edge], h_edges: list[Edge]) -> dict[Point, tuple[se
         for h_id in order[bisect_left(positions, v.start - _CROSSING):bisect_right(positions, v.end + _CROSSING)]:
             h = h_edges[h_id]
             if h.start - _CROSSING <= v.position <= h.end + _CROSSING:
-                through = crossings.setdefault((v.position, h.position), (set(), set()))
+                through = crossings.get((v.position, h.position))
+                if through is None:
+                    through = crossings[(v.position, h.position)] = (set(), set())
                 through[0].add(v_id)
                 through[1].add(h_id)
     return crossings
@@ -132,14 +135,14 @@ def _cells(crossings: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]:
         vertical, horizontal = crossings[(x, y)]
         ys, xs = below[x], right[y]
         cell = _smallest_cell(crossings, x, y, vertical, horizontal,
-                              ys[bisect_right(ys, y):], xs[bisect_right(xs, x):])
+                              islice(ys, bisect_right(ys, y), None), xs[bisect_right(xs, x):])
         if cell:
             cells.append(cell)
     return cells
 
 
 def _smallest_cell(crossings: dict[Point, tuple[set[int], set[int]]], x: float, y: float, vertical: set[int],
-                   horizontal: set[int], ys: list[float], xs: list[float]) -> BBox | None:
+                   horizontal: set[int], ys: Iterable[float], xs: list[float]) -> BBox | None:
     """The first rectangle (nearest bottom, then nearest right) from crossing (x, y) with all four sides drawn."""
     linked_right: dict[float, bool] = {}  # x1 -> whether a horizontal edge joins (x, y) to (x1, y)
     for y1 in ys:
