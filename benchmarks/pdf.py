@@ -14,6 +14,12 @@ beside them). Every nianbao read of a copy must give the same rows as the first 
 Markdown table and writes bench/results/pdf.json.
 
     python benchmarks/pdf.py [--files N] [--block N]
+
+Instructions, which a busy machine does not change, are counted by callgrind over ``--reads N --engine NAME``:
+one engine reads each corpus PDF once (imports and first calls), then N more times, untimed. The difference
+between N=2 and N=0, divided by 4, is the engine's instructions per PDF:
+
+    valgrind --tool=callgrind python benchmarks/pdf.py --engine "PyMuPDF get_text()" --reads 2
 """
 
 from __future__ import annotations
@@ -143,14 +149,31 @@ def table(timings: list[Timing], about: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def count_instructions(engine: str, reads: int) -> None:
+    """Read each corpus PDF 1 + ``reads`` times with one engine, for callgrind to count (nothing is timed)."""
+    pages = {source.stem: pymupdf_pages(source) for source in SOURCES}
+    rows = {source.stem: [(row.cells, row.where, row.tabular) for row in read_pdf(source).rows] for source in SOURCES}
+    run = engines(pages, rows)[engine]
+    with tempfile.TemporaryDirectory() as temporary:
+        paths = replicate(SOURCES, len(SOURCES), Path(temporary) / "pdf")
+        for _ in range(1 + reads):
+            for path in paths:
+                run(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=1000, help="copies of the corpus PDFs to read (default 1000)")
     parser.add_argument("--block", type=int, default=20, help="files each engine reads before the next takes over")
+    parser.add_argument("--engine", help="with --reads: the one engine to run (for callgrind), e.g. 'nianbao read_pdf'")
+    parser.add_argument("--reads", type=int, help="with --engine: read each corpus PDF 1 + N times, untimed")
     args = parser.parse_args()
     missing = [path for path in SOURCES if not path.is_file()]
     if missing:
         sys.exit(f"the corpus PDFs are not on this machine ({', '.join(map(str, missing))}): nothing to measure")
+    if args.engine:
+        count_instructions(args.engine, args.reads or 0)
+        return
     with tempfile.TemporaryDirectory() as temporary:
         paths = replicate(SOURCES, args.files, Path(temporary) / "pdf")
         timings = measure(paths, args.block)

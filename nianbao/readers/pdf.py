@@ -12,9 +12,11 @@ from __future__ import annotations
 import ctypes
 import threading
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import repeat
 from math import hypot
+from operator import mul, sub
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,27 +46,44 @@ _LOAD_ERRORS = {
 _PDFIUM = threading.Lock()
 
 
-def _plain(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """PDFium's ``function`` (from pypdfium2) typed with plain C types: handles and buffers go in and out as
-    ints, so that no ctypes pointer object is made per call (the hot loops below make tens of thousands)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle as a ctypes object (a subclass, so that ctypes returns it as it is, not as an int)."""
 
 
-_HANDLE, _INT = ctypes.c_void_p, ctypes.c_int
-_get_object = _plain(pdfium_c.FPDFPage_GetObject, _HANDLE, _HANDLE, _INT)
-_object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _HANDLE)
-_count_form_objects = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _HANDLE)
-_get_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, _HANDLE, _HANDLE, ctypes.c_ulong)
-_object_matrix_into = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _HANDLE, _HANDLE)
-_count_pieces = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _HANDLE)
-_get_piece = _plain(pdfium_c.FPDFPath_GetPathSegment, _HANDLE, _HANDLE, _INT)
-_piece_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _HANDLE, _HANDLE, _HANDLE)
-_piece_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _HANDLE)
-_piece_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _HANDLE)
-_char_loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, _INT, _HANDLE, _INT, _HANDLE)
-_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix, _INT, _HANDLE, _INT, _HANDLE)
-_char_font_size = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _HANDLE, _INT)
-_char_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, _INT, _HANDLE, _INT)
+def _untyped(function: Any, restype: Any = ctypes.c_int) -> Any:
+    """PDFium's ``function`` (from pypdfium2) without declared argument types: ctypes then passes ``_Handle``
+    and ``byref`` objects and small ints as they are, which costs half of a typed call (the hot loops below
+    make tens of thousands). Every argument must be one of those three. These calls are short and keep the GIL
+    (PYFUNCTYPE): releasing and taking it back would cost more than the call."""
+    call = ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    call.argtypes = None
+    return call
+
+
+_get_object = _untyped(pdfium_c.FPDFPage_GetObject, _Handle)
+_object_type = _untyped(pdfium_c.FPDFPageObj_GetType)
+_count_form_objects = _untyped(pdfium_c.FPDFFormObj_CountObjects)
+_get_form_object = _untyped(pdfium_c.FPDFFormObj_GetObject, _Handle)
+_object_matrix_into = _untyped(pdfium_c.FPDFPageObj_GetMatrix)
+_count_pieces = _untyped(pdfium_c.FPDFPath_CountSegments)
+_get_piece = _untyped(pdfium_c.FPDFPath_GetPathSegment, _Handle)
+_piece_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint)
+_piece_type = _untyped(pdfium_c.FPDFPathSegment_GetType)
+_piece_closes = _untyped(pdfium_c.FPDFPathSegment_GetClose)
+_char_loose_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox)
+_char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix)
+_char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_char_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated)
+
+
+def _handle(pointer: Any) -> _Handle:
+    return _Handle(ctypes.cast(pointer, ctypes.c_void_p).value)
+
+
+def _slots(array: Any, count: int) -> list[Any]:
+    """A pointer to each of the first ``count`` elements of a ctypes array, for PDFium to fill one each."""
+    size = ctypes.sizeof(array._type_)
+    return list(map(ctypes.byref, repeat(array, count), range(0, count * size, size)))
 
 
 class Char(NamedTuple):
@@ -133,37 +152,34 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
             return []
         units = (ctypes.c_ushort * (count + 1))()
         pdfium_c.FPDFText_GetText(handle, 0, count, units)
-        text = ctypes.cast(handle, ctypes.c_void_p).value
+        text_page = _handle(handle)
         kept = [index for index, unit in enumerate(units[:count])
-                if unit not in _MAYBE_GENERATED or not _char_is_generated(text, index)]
+                if unit not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
         # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
         boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
-        box_at, box_size = ctypes.addressof(boxes), ctypes.sizeof(pdfium_c.FS_RECTF)
-        matrix_at, matrix_size = ctypes.addressof(matrices), ctypes.sizeof(pdfium_c.FS_MATRIX)
-        for slot, index in enumerate(kept):
-            _char_loose_box(text, index, box_at + slot * box_size)
-            _char_matrix(text, index, matrix_at + slot * matrix_size)
-        sizes = [_char_font_size(text, index) for index in kept]
+        deque(map(_char_loose_box, repeat(text_page), kept, _slots(boxes, len(kept))), maxlen=0)
+        deque(map(_char_matrix, repeat(text_page), kept, _slots(matrices, len(kept))), maxlen=0)
+        sizes = list(map(_char_font_size, repeat(text_page), kept))
         box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
         matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
-        chars = []
-        for index, left, right, bottom, c, d, e, size in zip(
-                kept, box_values[0::4], box_values[2::4], box_values[3::4],
-                matrix_values[2::6], matrix_values[3::6], matrix_values[4::6], sizes):
-            unit = units[index]
-            text = chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
-            size *= hypot(c, d)
-            if abs(e - left) <= _SAME_POINT:
-                bottom = page_top - bottom
-                chars.append(Char(text, left, bottom - size, right, bottom))
-            else:
+        # column by column, each a list made in one pass (a char at a time costs several times more)
+        texts = [chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
+                 for index, unit in zip(kept, map(units.__getitem__, kept))]
+        lefts, rights = box_values[0::4], box_values[2::4]
+        bottoms = [page_top - bottom for bottom in box_values[3::4]]
+        sizes = list(map(mul, sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
+        tops = list(map(sub, bottoms, sizes))
+        for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts)):
+            if not abs(e - left) <= _SAME_POINT:
                 # Vertical writing (the origin is displaced from the text position): PDFium's loose box is not
                 # the glyph's; pdfminer's is the em square right of and above the displaced origin.
                 origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-                pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
-                bottom = page_top - origin_y.value
-                chars.append(Char(text, origin_x.value, bottom - size, origin_x.value + size, bottom))
-        return chars
+                pdfium_c.FPDFText_GetCharOrigin(handle, kept[slot], origin_x, origin_y)
+                bottoms[slot] = page_top - origin_y.value
+                tops[slot] = bottoms[slot] - sizes[slot]
+                lefts[slot], rights[slot] = origin_x.value, origin_x.value + sizes[slot]
+        # tuple.__new__ makes each Char in C (the NamedTuple's own __new__ is a Python function)
+        return list(map(tuple.__new__, repeat(Char), zip(texts, lefts, tops, rights, bottoms)))
     finally:
         pdfium_c.FPDFText_ClosePage(handle)
 
@@ -178,16 +194,15 @@ def _page_top(page: Any) -> float:
 
 def _page_segments(page: Any, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
-    handle = ctypes.cast(page, ctypes.c_void_p).value
-    items = [_get_object(handle, index) for index in range(pdfium_c.FPDFPage_CountObjects(page))]
-    kinds = [_object_type(item) for item in items]
+    items = list(map(_get_object, repeat(_handle(page)), range(pdfium_c.FPDFPage_CountObjects(page))))
+    kinds = list(map(_object_type, items))
     paths = [(item, _IDENTITY) for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
     for form in (item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_FORM):
         paths += _form_paths(form, _IDENTITY)
     return _path_segments(paths, page_top)
 
 
-def _form_paths(form: int, outer: Matrix) -> list[tuple[int, Matrix]]:
+def _form_paths(form: _Handle, outer: Matrix) -> list[tuple[_Handle, Matrix]]:
     """The path objects inside a form XObject (which may nest further forms), with the form's matrix."""
     inner = _compose(_object_matrix(form), outer)
     paths = []
@@ -201,37 +216,43 @@ def _form_paths(form: int, outer: Matrix) -> list[tuple[int, Matrix]]:
     return paths
 
 
-def _path_segments(paths: list[tuple[int, Matrix]], page_top: float) -> list[Segment]:
+def _path_segments(paths: list[tuple[_Handle, Matrix]], page_top: float) -> list[Segment]:
     """The straight pieces of path objects (a Bézier's control points count as its corners)."""
     move = pdfium_c.FPDF_SEGMENT_MOVETO
-    point = (ctypes.c_float * 2)()
-    x_at = ctypes.addressof(point)
-    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    handles = [path for path, _ in paths]
+    counts = list(map(_count_pieces, handles))
+    pieces = [_get_piece(path, index) for path, count in zip(handles, counts) for index in range(count)]
+    # PDFium writes every matrix and point into arrays, read back in one go
+    matrices = (pdfium_c.FS_MATRIX * len(paths))()
+    deque(map(_object_matrix_into, handles, _slots(matrices, len(paths))), maxlen=0)
+    matrix_values = memoryview(matrices).cast("B").cast("f").tolist()
+    points = (ctypes.c_float * (2 * len(pieces)))()
+    slots = _slots(points, 2 * len(pieces))
+    deque(map(_piece_point, pieces, slots[0::2], slots[1::2]), maxlen=0)
+    point_values = memoryview(points).cast("B").cast("f").tolist()
+    xs, ys = point_values[0::2], point_values[1::2]
+    moves = [kind == move for kind in map(_piece_type, pieces)]
     segments: list[Segment] = []
-    for path, outer in paths:
-        matrix = _object_matrix(path)
+    first = 0
+    for number, ((_, outer), count) in enumerate(zip(paths, counts)):
+        matrix = tuple(matrix_values[6 * number:6 * number + 6])
         a, b, c, d, e, f = matrix if outer is _IDENTITY else _compose(matrix, outer)
-        pieces = [_get_piece(path, index) for index in range(_count_pieces(path))]
+        corners = [(a * px + c * py + e, page_top - (b * px + d * py + f))
+                   for px, py in zip(xs[first:first + count], ys[first:first + count])]
         # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
-        starts_subpath = [True] + [_piece_type(piece) == move for piece in pieces[1:]] + [True]
-        start = previous = None
-        for index, piece in enumerate(pieces):
-            _piece_point(piece, x_at, y_at)
-            px, py = point
-            here = (a * px + c * py + e, page_top - (b * px + d * py + f))
-            if starts_subpath[index]:
-                start = here
-            elif previous is not None:
-                segments.append((*previous, *here))
-            previous = here
-            if starts_subpath[index + 1] and start != here and _piece_closes(piece):
-                segments.append((*here, *start))
+        starts = [index for index in range(count) if index == 0 or moves[first + index]]
+        for start, end in zip(starts, (*starts[1:], count)):
+            subpath = corners[start:end]
+            segments += [(*here, *there) for here, there in zip(subpath, subpath[1:])]
+            if subpath[-1] != subpath[0] and _piece_closes(pieces[first + end - 1]):
+                segments.append((*subpath[-1], *subpath[0]))
+        first += count
     return segments
 
 
-def _object_matrix(item: int) -> Matrix:
+def _object_matrix(item: _Handle) -> Matrix:
     matrix = (ctypes.c_float * 6)()
-    _object_matrix_into(item, ctypes.addressof(matrix))
+    _object_matrix_into(item, ctypes.byref(matrix))
     return tuple(matrix)
 
 
@@ -323,11 +344,12 @@ def _table_lines(table: Table, chars: list[Char], centres: _Centres, table_numbe
     for index, row in enumerate(rows):
         if not tabular[index]:
             continue
-        slots = [by_slot.get((index, column), []) for column in range(len(row.cells))]
-        cells = tuple(_cell_text([chars[i] for i in slot]) for slot in slots)
+        slots = [by_slot.get((index, column), ()) for column in range(len(row.cells))]
+        cells = tuple([_cell_text([chars[i] for i in slot]) if slot else "" for slot in slots])
         if any(cells):
             lines.append(_Line(row.top, cells, table_number, len(lines) + 1))
-        used.update(i for slot in slots for i in slot)
+        for slot in slots:
+            used.update(slot)
     return lines, used
 
 
@@ -392,29 +414,29 @@ def _text_lines(chars: list[Char]) -> list[tuple[float, list[str]]]:
     tops = [char.top for char in chars]
     lefts = [char.x0 for char in chars]
     by_top = sorted(range(len(chars)), key=tops.__getitem__)  # stable: ties stay in drawing order
+    ends = [end for end in range(1, len(by_top)) if not tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE]
     lines: list[tuple[float, list[str]]] = []
     start = 0
-    for end in range(1, len(by_top) + 1):
-        if end < len(by_top) and tops[by_top[end]] <= tops[by_top[end - 1]] + _Y_TOLERANCE:
-            continue
+    for end in (*ends, len(by_top)):
         words: list[str] = []
         word = ""
-        top = last = None
+        top = None
+        follows = False  # whether a char of the current word came before (then last_* are its box)
+        last_x0 = last_x1 = last_top = 0.0
         for index in sorted(sorted(by_top[start:end]), key=lefts.__getitem__):
-            char = chars[index]
-            if char.text.isspace():
+            text, x0, char_top, x1, _ = chars[index]
+            if text.isspace():
                 if word:
                     words.append(word)
-                word, last = "", None
+                word, follows = "", False
                 continue
-            if last is not None and (char.x0 < last.x0 or char.x0 > last.x1 + _X_TOLERANCE
-                                     or abs(char.top - last.top) > _Y_TOLERANCE):
+            if follows and (x0 < last_x0 or x0 > last_x1 + _X_TOLERANCE or abs(char_top - last_top) > _Y_TOLERANCE):
                 words.append(word)
                 word = ""
-            word += char.text
-            last = char
-            if top is None or char.top < top:
-                top = char.top
+            word += text
+            follows, last_x0, last_x1, last_top = True, x0, x1, char_top
+            if top is None or char_top < top:
+                top = char_top
         if word:
             words.append(word)
         if top is not None:

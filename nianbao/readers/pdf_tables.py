@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Point = tuple[float, float]
@@ -64,8 +65,10 @@ def _table(cells: list[BBox]) -> Table:
 
 def find_tables(segments: list[Segment]) -> list[Table]:
     """The ruled tables drawn by ``segments``, top to bottom (then left to right); lone cells are not tables."""
-    horizontal = [(y0, min(x0, x1), max(x0, x1)) for x0, y0, x1, y1 in segments if y0 == y1 and abs(x1 - x0) >= _MIN_PIECE]
-    vertical = [(x0, min(y0, y1), max(y0, y1)) for x0, y0, x1, y1 in segments if x0 == x1 and abs(y1 - y0) >= _MIN_PIECE]
+    horizontal = [(y0, x0, x1) if x0 < x1 else (y0, x1, x0)
+                  for x0, y0, x1, y1 in segments if y0 == y1 and abs(x1 - x0) >= _MIN_PIECE]
+    vertical = [(x0, y0, y1) if y0 < y1 else (x0, y1, y0)
+                for x0, y0, x1, y1 in segments if x0 == x1 and abs(y1 - y0) >= _MIN_PIECE]
     h_edges = [edge for edge in _merge(horizontal) if edge.end - edge.start >= _MIN_LENGTH]
     v_edges = [edge for edge in _merge(vertical) if edge.end - edge.start >= _MIN_LENGTH]
     cells = _cells(_crossings(v_edges, h_edges))
@@ -76,12 +79,13 @@ def _merge(pieces: list[tuple[float, float, float]]) -> list[Edge]:
     """Snap pieces whose positions chain within ``_SNAP`` to the group's mean, then join collinear pieces."""
     edges: list[Edge] = []
     for group in _chain(sorted(pieces), _SNAP):
-        position = sum(piece[0] for piece in group) / len(group)
-        spans = sorted((start, end) for _, start, end in group)
+        position = sum([piece[0] for piece in group]) / len(group)
+        spans = sorted([(start, end) for _, start, end in group])
         start, end = spans[0]
         for next_start, next_end in spans[1:]:
             if next_start <= end + _JOIN:
-                end = max(end, next_end)
+                if next_end > end:
+                    end = next_end
             else:
                 edges.append(Edge(position, start, end))
                 start, end = next_start, next_end
@@ -110,7 +114,9 @@ def _crossings(v_edges: list[Edge], h_edges: list[Edge]) -> dict[Point, tuple[se
         for h_id in order[bisect_left(positions, v.start - _CROSSING):bisect_right(positions, v.end + _CROSSING)]:
             h = h_edges[h_id]
             if h.start - _CROSSING <= v.position <= h.end + _CROSSING:
-                through = crossings.setdefault((v.position, h.position), (set(), set()))
+                through = crossings.get((v.position, h.position))
+                if through is None:
+                    through = crossings[(v.position, h.position)] = (set(), set())
                 through[0].add(v_id)
                 through[1].add(h_id)
     return crossings
@@ -129,14 +135,14 @@ def _cells(crossings: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]:
         vertical, horizontal = crossings[(x, y)]
         ys, xs = below[x], right[y]
         cell = _smallest_cell(crossings, x, y, vertical, horizontal,
-                              ys[bisect_right(ys, y):], xs[bisect_right(xs, x):])
+                              islice(ys, bisect_right(ys, y), None), xs[bisect_right(xs, x):])
         if cell:
             cells.append(cell)
     return cells
 
 
 def _smallest_cell(crossings: dict[Point, tuple[set[int], set[int]]], x: float, y: float, vertical: set[int],
-                   horizontal: set[int], ys: list[float], xs: list[float]) -> BBox | None:
+                   horizontal: set[int], ys: Iterable[float], xs: list[float]) -> BBox | None:
     """The first rectangle (nearest bottom, then nearest right) from crossing (x, y) with all four sides drawn."""
     linked_right: dict[float, bool] = {}  # x1 -> whether a horizontal edge joins (x, y) to (x1, y)
     for y1 in ys:
