@@ -8,12 +8,17 @@ measure uses) and ``derived`` (how a number not printed as such was obtained); t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyarrow import csv
 
 #: Repository data shipped with the code: label files (data/*.csv), independent of any corpus.
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -23,6 +28,7 @@ STATUSES = ["ok", "findings", "failed"]
 # "applications:granted:total", "review_litigation:review.total", "review_litigation" (the whole table)
 _CELL_TOKEN = r"(?P<section>disclosure|applications|review_litigation|narrative)(?::(?P<item>[A-Za-z_.*]+))?"
 VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "value", "missing", "flag", "number", "derived"]
+NUMBER_COLUMNS = {"value", "number"}
 
 
 def read_table(processed: Path, name: str, columns: list[str] | None = None, categorical: bool = False) -> pd.DataFrame:
@@ -94,18 +100,94 @@ def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
     return rep
 
 
+def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[str, pa.ChunkedArray]]:
+    """The columns of ``processed/NAME`` one at a time as Arrow arrays (text dictionary-encoded): from Parquet one
+    column is read per step, so that no more than one column is held twice while it becomes a pandas column."""
+    parquet = processed / f"{name}.parquet"
+    if parquet.exists():
+        # The next column is read (Arrow, without the GIL) while this one is converted.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            reads = [pool.submit(pq.read_table, parquet, columns=[column]) for column in columns[:1]]
+            for i, column in enumerate(columns):
+                table = reads[i].result()
+                reads[i] = None
+                if i + 1 < len(columns):
+                    reads.append(pool.submit(pq.read_table, parquet, columns=[columns[i + 1]]))
+                yield column, table.column(0)
+                del table
+        return
+    path = processed / f"{name}.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: extract the reports first (python -m nianbao extract)")
+    text = pa.dictionary(pa.int32(), pa.string())
+    table = csv.read_csv(path, convert_options=csv.ConvertOptions(
+        include_columns=columns, column_types={c: text for c in columns}, strings_can_be_null=False))
+    for column in columns:
+        array = table.column(column)
+        table = table.drop_columns([column])
+        yield column, array
+
+
+def _code_dtype(n: int) -> type[np.signedinteger]:
+    """The integer type pandas itself keeps codes of ``n`` categories in (no copy when the categorical is made)."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if n < np.iinfo(t).max)
+
+
+def _categorical(array: pa.ChunkedArray, listed: list[str] | pd.Index | None = None, ordered: bool = False,
+                 keep_unlisted: bool = True) -> pd.Categorical:
+    """A text column as a categorical made from its Arrow dictionary indices (no string per row): the categories
+    ``listed`` in that order, then (``keep_unlisted``) any other in order of appearance, else code -1 for them; null
+    as "" (Parquet may store an empty cell as null)."""
+    chunks = [c if pa.types.is_dictionary(c.type) else c.dictionary_encode() for c in array.chunks]
+    dictionaries = [pd.Index(c.dictionary.to_numpy(zero_copy_only=False), dtype=object) for c in chunks]
+    categories = pd.Index([] if listed is None else list(listed), dtype=object)
+    if keep_unlisted:
+        nulls = [pd.Index([""], dtype=object)] if any(c.null_count for c in chunks) else []
+        present = pd.Index(pd.unique(np.concatenate([d.to_numpy() for d in dictionaries + nulls] or [[]])))
+        categories = categories.append(present.difference(categories, sort=False))
+    dtype = _code_dtype(len(categories))
+    empty = categories.get_indexer([""])[0]
+    codes = np.empty(len(array), dtype=dtype)
+    start = 0
+    for chunk, dictionary in zip(chunks, dictionaries):
+        positions = np.append(categories.get_indexer(dictionary), empty).astype(dtype)
+        indices = chunk.indices.fill_null(len(dictionary)) if chunk.null_count else chunk.indices
+        np.take(positions, indices.to_numpy(), out=codes[start:start + len(chunk)])
+        start += len(chunk)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories.astype(str), ordered=ordered),
+                                     validate=False)
+
+
+def _numbers(array: pa.ChunkedArray) -> np.ndarray:
+    """A number column as float (NaN where empty); text (CSV) is converted through its dictionary, not its rows."""
+    if not pa.types.is_dictionary(array.type) and not pa.types.is_string(array.type):
+        return array.to_numpy().astype(float, copy=False)
+    out = np.empty(len(array))
+    start = 0
+    for chunk in array.chunks:
+        chunk = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
+        dictionary = pd.Series(chunk.dictionary.to_numpy(zero_copy_only=False).astype(object)).replace("", np.nan)
+        numbers = np.append(pd.to_numeric(dictionary, errors="coerce").to_numpy(float), np.nan)
+        out[start:start + len(chunk)] = numbers[chunk.indices.fill_null(len(dictionary)).to_numpy()]
+        start += len(chunk)
+    return out
+
+
 def _values(processed: Path, reports: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
-    v = read_table(processed, "values", VALUE_COLUMNS, categorical=True)
-    v["report_id"] = v["report_id"].cat.set_categories(reports["report_id"].cat.categories, ordered=True)
-    v = v[v["report_id"].notna()]  # a value of a report reports.parquet/csv does not list has no body or year
-    v["section"] = _ordered(v["section"], SECTIONS)
     items = list(dict.fromkeys(codebook.loc[codebook["section"] != "applicant", "code"]))
-    v["item"] = _ordered(v["item"], items)
     applicants = list(codebook.loc[codebook["section"] == "applicant", "code"])
-    v["applicant"] = _ordered(v["applicant"], [""] + applicants)
-    v["value"] = _numeric(v["value"])
-    v["number"] = _numeric(v["number"])
-    return v.reset_index(drop=True)
+    listed = {"report_id": reports["report_id"].cat.categories, "section": SECTIONS, "item": items,
+              "applicant": [""] + applicants}
+    columns: dict[str, pd.Categorical | np.ndarray] = {}
+    for name, array in _columns(processed, "values", VALUE_COLUMNS):
+        if name in NUMBER_COLUMNS:
+            columns[name] = _numbers(array)
+        else:  # a value of a report reports.parquet/csv does not list has no body or year: code -1, dropped below
+            columns[name] = _categorical(array, listed.get(name), ordered=name in listed,
+                                         keep_unlisted=name != "report_id")
+    v = pd.DataFrame(columns, copy=False)
+    listed_report = v["report_id"].cat.codes.to_numpy() >= 0
+    return v if listed_report.all() else v[listed_report].reset_index(drop=True)
 
 
 def _findings(processed: Path, reports: pd.DataFrame) -> pd.DataFrame:
