@@ -219,24 +219,27 @@ class Corpus:
     @cached_property
     def cells(self) -> pd.DataFrame:
         """``number`` of every item's total cell: rows report_id (all reports), columns item codes (table 二, 三, 四)."""
-        v = self.values[["report_id", "section", "item", "applicant", "number"]]
-        keep = (v["section"] != "narrative") & v["applicant"].isin(["", "total"])
-        return _pivot(v[keep], "item", self.reports["report_id"])
+        v = self.values
+        keep = ((v["section"] != "narrative") & v["applicant"].isin(["", "total"])).to_numpy()
+        wide = _scatter(v["report_id"].cat.codes.to_numpy()[keep], v["item"], v["number"], keep, len(self.reports))
+        wide.index = pd.Index(self.reports["report_id"].astype(str), name="report_id")
+        return wide
 
     @cached_property
     def by_applicant(self) -> pd.DataFrame:
         """Table 三 ``number`` by applicant: rows (report_id, applicant) that have a cell, columns item codes."""
-        v = self.values[["report_id", "section", "item", "applicant", "number"]]
-        a = v[(v["section"] == "applications") & (v["applicant"] != "")]
-        codes, applicants = _used(a["applicant"])
-        rows = a["report_id"].cat.codes.to_numpy().astype(np.int64) * len(applicants) + codes
-        keys = pd.MultiIndex.from_product([self.reports["report_id"].astype(str), applicants],
-                                          names=["report_id", "applicant"])
-        wide = _scatter(rows, a["item"], a["number"], len(keys))
-        wide.index = keys
-        present = np.zeros(len(keys), dtype=bool)
-        present[rows] = True
-        return wide[present]
+        v = self.values
+        keep = ((v["section"] == "applications") & (v["applicant"] != "")).to_numpy()
+        codes, applicants = _used(v["applicant"].cat.codes.to_numpy()[keep], v["applicant"].cat.categories)
+        keys = v["report_id"].cat.codes.to_numpy()[keep].astype(np.int64) * len(applicants) + codes
+        present = np.zeros(len(self.reports) * len(applicants), dtype=bool)
+        present[keys] = True
+        wide = _scatter((np.cumsum(present) - 1)[keys], v["item"], v["number"], keep, int(present.sum()))
+        found = np.flatnonzero(present)
+        wide.index = pd.MultiIndex(levels=[self.reports["report_id"].astype(str), applicants],
+                                   codes=[found // len(applicants), found % len(applicants)],
+                                   names=["report_id", "applicant"])
+        return wide
 
     @cached_property
     def finding_cells(self) -> pd.DataFrame:
@@ -256,26 +259,18 @@ class Corpus:
         return [str(r) for r in self.reports["report_id"]]
 
 
-def _used(s: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """A categorical's codes renumbered over the categories that occur, and those categories (a count, not a sort)."""
-    codes = s.cat.codes.to_numpy()
-    used = np.bincount(codes, minlength=len(s.cat.categories)) > 0
-    return (np.cumsum(used) - 1)[codes], [str(c) for c, u in zip(s.cat.categories, used) if u]
+def _used(codes: np.ndarray, categories: pd.Index) -> tuple[np.ndarray, list[str]]:
+    """Codes renumbered over the categories that occur, and those categories (a count, not a sort)."""
+    used = np.bincount(codes, minlength=len(categories)) > 0
+    return (np.cumsum(used) - 1)[codes], [str(c) for c, u in zip(categories, used) if u]
 
 
-def _scatter(rows: np.ndarray, codes: pd.Series, numbers: pd.Series, n_rows: int) -> pd.DataFrame:
-    """A wide table of ``numbers`` placed at (row, code) without a group-by: one column per code present."""
-    columns, names = _used(codes)
+def _scatter(rows: np.ndarray, codes: pd.Series, numbers: pd.Series, keep: np.ndarray, n_rows: int) -> pd.DataFrame:
+    """A wide table of the kept ``numbers`` placed at (row, code) without a group-by: one column per code present."""
+    columns, names = _used(codes.cat.codes.to_numpy()[keep], codes.cat.categories)
     out = np.full((n_rows, len(names)), np.nan)
-    out[rows, columns] = numbers.to_numpy()
+    out[rows, columns] = numbers.to_numpy()[keep]
     return pd.DataFrame(out, columns=pd.Index(names, name="item"))
-
-
-def _pivot(v: pd.DataFrame, column: str, index: pd.Series) -> pd.DataFrame:
-    """One row per report (every report, in order), one column per code present; NaN where no cell."""
-    wide = _scatter(v["report_id"].cat.codes.to_numpy(), v[column], v["number"], len(index))
-    wide.index = pd.Index(index.astype(str), name="report_id")
-    return wide
 
 
 def load(processed: str | Path = DATA / "processed") -> Corpus:
