@@ -107,20 +107,18 @@ def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[s
     if parquet.exists():
         # The next column is read (Arrow, without the GIL) while this one is converted.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            reads = [pool.submit(pq.read_table, parquet, columns=[column]) for column in columns[:1]]
+            upcoming = pool.submit(pq.read_table, parquet, columns=columns[:1])
             for i, column in enumerate(columns):
-                table = reads[i].result()
-                reads[i] = None
+                table = upcoming.result()
                 if i + 1 < len(columns):
-                    reads.append(pool.submit(pq.read_table, parquet, columns=[columns[i + 1]]))
+                    upcoming = pool.submit(pq.read_table, parquet, columns=[columns[i + 1]])
                 yield column, table.column(0)
-                del table
         return
     path = processed / f"{name}.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: extract the reports first (python -m nianbao extract)")
     text = pa.dictionary(pa.int32(), pa.string())
-    table = csv.read_csv(path, convert_options=csv.ConvertOptions(
+    table = csv.read_csv(path, read_options=csv.ReadOptions(block_size=1 << 24), convert_options=csv.ConvertOptions(
         include_columns=columns, column_types={c: text for c in columns}, strings_can_be_null=False))
     for column in columns:
         array = table.column(column)
