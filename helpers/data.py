@@ -9,7 +9,6 @@ measure uses) and ``derived`` (how a number not printed as such was obtained); t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -100,19 +99,18 @@ def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
     return rep
 
 
-def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[str, pa.ChunkedArray]]:
-    """The columns of ``processed/NAME`` one at a time as Arrow arrays (text dictionary-encoded): from Parquet one
-    column is read per step, so that no more than one column is held twice while it becomes a pandas column."""
+def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[str, pa.ChunkedArray | Iterator[pa.Array]]]:
+    """The columns of ``processed/NAME`` one at a time as Arrow arrays, text dictionary-encoded, so that at most one
+    column is held twice while it becomes a pandas column; from Parquet a number column (``NUMBER_COLUMNS``) comes
+    as a stream of batches, copied into its pandas column batch by batch."""
     parquet = processed / f"{name}.parquet"
     if parquet.exists():
-        # The next column is read (Arrow, without the GIL) while this one is converted.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            upcoming = pool.submit(pq.read_table, parquet, columns=columns[:1])
-            for i, column in enumerate(columns):
-                table = upcoming.result()
-                if i + 1 < len(columns):
-                    upcoming = pool.submit(pq.read_table, parquet, columns=[columns[i + 1]])
-                yield column, table.column(0)
+        file = pq.ParquetFile(parquet)
+        for column in columns:
+            if column in NUMBER_COLUMNS and not pa.types.is_dictionary(file.schema_arrow.field(column).type):
+                yield column, (b.column(0) for b in file.iter_batches(batch_size=1 << 20, columns=[column]))
+            else:
+                yield column, file.read(columns=[column]).column(0)
         return
     path = processed / f"{name}.csv"
     if not path.exists():
@@ -135,38 +133,44 @@ def _categorical(array: pa.ChunkedArray, listed: list[str] | pd.Index | None = N
                  keep_unlisted: bool = True) -> pd.Categorical:
     """A text column as a categorical made from its Arrow dictionary indices (no string per row): the categories
     ``listed`` in that order, then (``keep_unlisted``) any other in order of appearance, else code -1 for them; null
-    as "" (Parquet may store an empty cell as null)."""
+    as "" (Parquet may store an empty cell as null). Only the dictionaries (one per Parquet row group, a few hundred
+    strings each) are looked up in Python; the rows are one ``take`` per chunk."""
     chunks = [c if pa.types.is_dictionary(c.type) else c.dictionary_encode() for c in array.chunks]
-    dictionaries = [pd.Index(c.dictionary.to_numpy(zero_copy_only=False), dtype=object) for c in chunks]
-    categories = pd.Index([] if listed is None else list(listed), dtype=object)
+    dictionaries = [c.dictionary.to_pylist() for c in chunks]
+    code_of = {c: i for i, c in enumerate(dict.fromkeys([] if listed is None else listed))}
     if keep_unlisted:
-        nulls = [pd.Index([""], dtype=object)] if any(c.null_count for c in chunks) else []
-        present = pd.Index(pd.unique(np.concatenate([d.to_numpy() for d in dictionaries + nulls] or [[]])))
-        categories = categories.append(present.difference(categories, sort=False))
-    dtype = _code_dtype(len(categories))
-    empty = categories.get_indexer([""])[0]
+        for dictionary in dictionaries:
+            for category in dictionary:
+                code_of.setdefault(category, len(code_of))
+        if any(c.null_count for c in chunks):
+            code_of.setdefault("", len(code_of))
+    dtype = _code_dtype(len(code_of))
+    empty = code_of.get("", -1)
     codes = np.empty(len(array), dtype=dtype)
     start = 0
     for chunk, dictionary in zip(chunks, dictionaries):
-        positions = np.append(categories.get_indexer(dictionary), empty).astype(dtype)
+        positions = np.array([code_of.get(c, -1) for c in dictionary] + [empty], dtype=dtype)
         indices = chunk.indices.fill_null(len(dictionary)) if chunk.null_count else chunk.indices
         np.take(positions, indices.to_numpy(), out=codes[start:start + len(chunk)])
         start += len(chunk)
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories.astype(str), ordered=ordered),
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(list(code_of), dtype=str), ordered),
                                      validate=False)
 
 
-def _numbers(array: pa.ChunkedArray) -> np.ndarray:
-    """A number column as float (NaN where empty); text (CSV) is converted through its dictionary, not its rows."""
-    if not pa.types.is_dictionary(array.type) and not pa.types.is_string(array.type):
-        return array.to_numpy().astype(float, copy=False)
-    out = np.empty(len(array))
+def _numbers(chunks: pa.ChunkedArray | Iterator[pa.Array], n_rows: int) -> np.ndarray:
+    """A number column as float, NaN where empty, filled chunk by chunk; text (CSV) is converted through each chunk's
+    dictionary, not its rows."""
+    out = np.empty(n_rows)
     start = 0
-    for chunk in array.chunks:
-        chunk = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
-        dictionary = pd.Series(chunk.dictionary.to_numpy(zero_copy_only=False).astype(object)).replace("", np.nan)
-        numbers = np.append(pd.to_numeric(dictionary, errors="coerce").to_numpy(float), np.nan)
-        out[start:start + len(chunk)] = numbers[chunk.indices.fill_null(len(dictionary)).to_numpy()]
+    for chunk in chunks.chunks if isinstance(chunks, pa.ChunkedArray) else chunks:
+        if pa.types.is_dictionary(chunk.type) or pa.types.is_string(chunk.type):
+            chunk = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
+            text = pd.Series(chunk.dictionary.to_numpy(zero_copy_only=False), dtype=object).replace("", np.nan)
+            numbers = np.append(pd.to_numeric(text, errors="coerce").to_numpy(float), np.nan)
+            indices = chunk.indices.fill_null(len(text)) if chunk.null_count else chunk.indices
+            np.take(numbers, indices.to_numpy(), out=out[start:start + len(chunk)])
+        else:
+            out[start:start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
         start += len(chunk)
     return out
 
@@ -179,7 +183,7 @@ def _values(processed: Path, reports: pd.DataFrame, codebook: pd.DataFrame) -> p
     columns: dict[str, pd.Categorical | np.ndarray] = {}
     for name, array in _columns(processed, "values", VALUE_COLUMNS):
         if name in NUMBER_COLUMNS:
-            columns[name] = _numbers(array)
+            columns[name] = _numbers(array, len(columns["report_id"]))  # report_id is read first
         else:  # a value of a report reports.parquet/csv does not list has no body or year: code -1, dropped below
             columns[name] = _categorical(array, listed.get(name), ordered=name in listed,
                                          keep_unlisted=name != "report_id")
