@@ -55,7 +55,8 @@ def read_table(processed: Path, name: str, columns: list[str] | None = None, cat
 def _category_strings(s: pd.Series) -> pd.Series:
     """A column as a categorical of strings, missing as "" (Parquet may store an empty cell as null)."""
     s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("category")
-    s = s.cat.rename_categories([str(c) for c in s.cat.categories])
+    if s.cat.categories.dtype != pd.Index([""]).dtype:  # already pandas' own strings (Parquet): no loop over 10⁵
+        s = s.cat.rename_categories([str(c) for c in s.cat.categories])
     if s.isna().any():
         s = (s.cat.add_categories([""]) if "" not in s.cat.categories else s).fillna("")
     return s
@@ -195,8 +196,10 @@ def _values(processed: Path, reports: pd.DataFrame, codebook: pd.DataFrame) -> p
 
 def _findings(processed: Path, reports: pd.DataFrame) -> pd.DataFrame:
     f = read_table(processed, "checks")
-    f = f.astype({c: str for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)})
-    f["report_id"] = pd.Categorical(f["report_id"], categories=reports["report_id"].cat.categories, ordered=True)
+    # Recoded through its categories, not its rows (a finding of a report not listed: NaN, as before).
+    report_id = _category_strings(f["report_id"]).cat.set_categories(reports["report_id"].cat.categories, ordered=True)
+    f = f.astype({c: str for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype) and c != "report_id"})
+    f["report_id"] = report_id
     f["severity"] = _ordered(f["severity"], SEVERITIES)
     return f.sort_values(["report_id", "severity", "check"]).reset_index(drop=True)
 
