@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyarrow import csv
+from pyarrow import csv as arrow_csv
 
 #: Repository data shipped with the code: label files (data/*.csv), independent of any corpus.
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -30,9 +30,9 @@ VALUE_COLUMNS = ["report_id", "section", "item", "applicant", "value", "missing"
 NUMBER_COLUMNS = {"value", "number"}
 
 
-def read_table(processed: Path, name: str, columns: list[str] | None = None, categorical: bool = False) -> pd.DataFrame:
-    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text as strings ("" for empty), or with
-    ``categorical`` every column as a categorical (what makes 20 million cells cheap: work on the categories)."""
+def read_table(processed: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """``processed/NAME.parquet`` if present, else ``NAME.csv``; text as strings ("" for empty), Parquet's dictionary
+    columns as categoricals of strings (the values table, 10⁵ reports' 20 million cells, is read by ``_values``)."""
     parquet = processed / f"{name}.parquet"
     if parquet.exists():
         t = pd.read_parquet(parquet, columns=columns)
@@ -40,12 +40,11 @@ def read_table(processed: Path, name: str, columns: list[str] | None = None, cat
         csv = processed / f"{name}.csv"
         if not csv.exists():
             raise FileNotFoundError(f"{csv} does not exist: extract the reports first (python -m nianbao extract)")
-        t = pd.read_csv(csv, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8-sig",
-                        usecols=columns)
+        t = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=columns)
     for col in t.columns:
         if pd.api.types.is_numeric_dtype(t[col].dtype):
             continue
-        if categorical or isinstance(t[col].dtype, pd.CategoricalDtype):
+        if isinstance(t[col].dtype, pd.CategoricalDtype):
             t[col] = _category_strings(t[col])
         else:
             t[col] = t[col].fillna("").astype(str)
@@ -101,7 +100,8 @@ def _reports(processed: Path, bodies: pd.DataFrame) -> pd.DataFrame:
     return rep
 
 
-def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[str, pa.ChunkedArray | Iterator[pa.Array]]]:
+def _columns(processed: Path, name: str,
+             columns: list[str]) -> Iterator[tuple[str, pa.ChunkedArray | Iterator[pa.Array]]]:
     """The columns of ``processed/NAME`` one at a time as Arrow arrays, text dictionary-encoded, so that at most one
     column is held twice while it becomes a pandas column; from Parquet a number column (``NUMBER_COLUMNS``) comes
     as a stream of batches, copied into its pandas column batch by batch."""
@@ -118,8 +118,9 @@ def _columns(processed: Path, name: str, columns: list[str]) -> Iterator[tuple[s
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: extract the reports first (python -m nianbao extract)")
     text = pa.dictionary(pa.int32(), pa.string())
-    table = csv.read_csv(path, read_options=csv.ReadOptions(block_size=1 << 24), convert_options=csv.ConvertOptions(
-        include_columns=columns, column_types={c: text for c in columns}, strings_can_be_null=False))
+    options = arrow_csv.ConvertOptions(include_columns=columns, column_types={c: text for c in columns},
+                                       strings_can_be_null=False)
+    table = arrow_csv.read_csv(path, read_options=arrow_csv.ReadOptions(block_size=1 << 24), convert_options=options)
     for column in columns:
         array = table.column(column)
         table = table.drop_columns([column])
