@@ -40,15 +40,19 @@ def cell_status(corpus: Corpus) -> pd.DataFrame:
     as 0, a number derived by the engine, ambiguous, or other (e.g. a blank that is not 0); columns prefixed
     ``cell_status.``."""
     v = corpus.values
-    derived = v["derived"].astype(str)
+    # Comparisons on the categoricals compare codes, and the counts are a bincount: no string per row.
+    derived = v["derived"]
     status = np.select(
-        [v["missing"].astype(str).eq("ambiguous"), v["value"].notna() & v["flag"].astype(str).ne(""),
-         v["value"].notna(), derived.isin(["blank_as_zero", "mark_as_zero"]), derived.ne("")],
-        ["ambiguous", "flagged", "number", "zero_mark", "derived"], default="other")
-    t = pd.crosstab(v["report_id"], pd.Categorical(status, categories=CELL_STATUSES), dropna=False)
-    t = t.reindex(index=corpus.reports["report_id"], columns=CELL_STATUSES, fill_value=0)
-    t.index = t.index.astype(str)
-    return t.rename(columns=lambda c: f"cell_status.{c}")
+        [(v["missing"] == "ambiguous").to_numpy(), v["value"].notna().to_numpy() & (v["flag"] != "").to_numpy(),
+         v["value"].notna().to_numpy(), derived.isin(["blank_as_zero", "mark_as_zero"]).to_numpy(),
+         (derived != "").to_numpy()],
+        [CELL_STATUSES.index(s) for s in ("ambiguous", "flagged", "number", "zero_mark", "derived")],
+        default=CELL_STATUSES.index("other"))
+    reports = corpus.reports["report_id"]
+    counts = np.bincount(v["report_id"].cat.codes.to_numpy().astype(np.int64) * len(CELL_STATUSES) + status,
+                         minlength=len(reports) * len(CELL_STATUSES)).reshape(len(reports), len(CELL_STATUSES))
+    return pd.DataFrame(counts, index=pd.Index(reports.astype(str), name="report_id"),
+                        columns=[f"cell_status.{c}" for c in CELL_STATUSES])
 
 
 def unknown_cells(corpus: Corpus, section: str) -> pd.Series:

@@ -9,6 +9,9 @@ hongze-district_2023.pdf (table 四: 行政复议 总计 printed 0 beside parts 
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -215,3 +218,28 @@ def test_every_text_has_both_languages():
     texts = h.data.read_labels("texts")
     assert not texts["key"].duplicated().any()
     assert (texts["zh"] != "").all() and (texts["en"] != "").all()
+
+
+def test_parquet_and_csv_load_the_same_corpus(tmp_path):
+    """The engine writes both; helpers reads Parquet when present (codes from its dictionaries) and the CSV files
+    otherwise, and the two must give the same tables and the same hand-checked numbers."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("jiyuan-city_2021.md", "shanghai-gov-office_2025.md"):
+        shutil.copyfile(h.data.DATA / "raw" / name, raw / name)
+    out = tmp_path / "processed"
+    subprocess.run([sys.executable, "-m", "nianbao", "extract", str(raw), "--out", str(out)], check=True,
+                   capture_output=True, cwd=h.data.DATA.parent)
+    only_csv = tmp_path / "csv"
+    only_csv.mkdir()
+    for path in out.glob("*.csv"):
+        shutil.copyfile(path, only_csv / path.name)
+    assert (out / "values.parquet").is_file()
+    parquet, csv = h.load(out), h.load(only_csv)
+    for table in ("reports", "values", "findings", "cells", "by_applicant", "finding_cells"):
+        pd.testing.assert_frame_equal(getattr(parquet, table), getattr(csv, table), check_exact=True)
+    pd.testing.assert_frame_equal(h.quality.cell_status(parquet), h.quality.cell_status(csv), check_exact=True)
+    assert parquet.values["section"].cat.categories[:4].tolist() == h.data.SECTIONS
+    for corpus in (parquet, csv):
+        assert_measure(h.release_rate_strict(corpus), "jiyuan-city_2021", 87, 163)
+        assert_measure(h.unable_rate(corpus), "jiyuan-city_2021", 32 + 4 + 0, 163)
