@@ -72,7 +72,8 @@ help:
 	@echo "make notebooks run the stale numbered notebooks into build/executed/ (charts into figures/)"
 	@echo "make site      build site/: index, definitions, notebook pages, briefings (BRIEFINGS=auto|all|none|ID,ID)"
 	@echo "make lab       JupyterLab on notebooks/"
-	@echo "make bench     the benchmarks: engine (run.py), PDF reader (pdf.py), OCR (ocr.py), report build (report.py)"
+	@echo "make bench     the benchmarks: engine (run.py, instructions.py), PDF reader (pdf.py), helpers load (load.py),"
+	@echo "               OCR (ocr.py), report build (report.py)"
 	@echo "make clean     remove build/, site/ and the generated figures (distclean: also .venv)"
 
 ifdef OWN_VENV
@@ -135,7 +136,9 @@ lab: | $(ENV_READY)
 
 bench: | $(ENV_READY)
 	"$(PY)" benchmarks/run.py
+	"$(PY)" benchmarks/instructions.py
 	"$(PY)" benchmarks/pdf.py
+	"$(PY)" benchmarks/load.py
 	"$(PY)" benchmarks/ocr.py
 	"$(PY)" benchmarks/report.py
 

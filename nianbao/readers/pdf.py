@@ -207,7 +207,7 @@ def _form_paths(form: _Handle, outer: Matrix) -> list[tuple[_Handle, Matrix]]:
     inner = _compose(_object_matrix(form), outer)
     paths = []
     for index in range(_count_form_objects(form)):
-        item = _get_form_object(form, index)
+        item = _get_form_object(form, ctypes.c_ulong(index))  # PDFium takes an unsigned long here
         kind = _object_type(item)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths.append((item, inner))
