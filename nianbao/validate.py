@@ -39,13 +39,13 @@ class Cells:
         return self.numbers.get((section, item, applicant))
 
     def total(self, section: str, items: list[str], applicant: str = "") -> float | None:
-        numbers = [self.number(section, item, applicant) for item in items]
-        return None if any(n is None for n in numbers) else sum(numbers)
+        numbers = [self.numbers.get((section, item, applicant)) for item in items]
+        return None if None in numbers else sum(numbers)
 
     def partial(self, section: str, items: list[str], applicant: str = "") -> tuple[float, int]:
         """The sum of the cells that can be counted, and how many cannot (absent, ambiguous or unreadable)."""
-        numbers = [self.number(section, item, applicant) for item in items]
-        return sum(n for n in numbers if n is not None), sum(n is None for n in numbers)
+        numbers = [self.numbers.get((section, item, applicant)) for item in items]
+        return sum(n for n in numbers if n is not None), numbers.count(None)
 
     def shown(self, section: str, item: str, applicant: str = "") -> str:
         value = self.get(section, item, applicant)
@@ -153,8 +153,8 @@ def check_report(report: Report) -> list[Finding]:
 
 
 def _sum_columns(cells: Cells, item: str) -> float | None:
-    numbers = [cells.number("applications", item, applicant) for applicant in APPLICANT_COLUMNS]
-    return None if any(n is None for n in numbers) else sum(numbers)
+    numbers = [cells.numbers.get(("applications", item, applicant)) for applicant in APPLICANT_COLUMNS]
+    return None if None in numbers else sum(numbers)
 
 
 def _partial_columns(cells: Cells, item: str) -> tuple[float, int]:

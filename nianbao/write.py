@@ -47,7 +47,7 @@ def value_lines(report_id: str, values: Iterable[Value]) -> bytes:
 
     values.csv is nine tenths of what a batch writes, and the csv module tests every character of every field
     against the line terminator: a fifth of the text path. Here only the free-text fields are tested; the code
-    fields (section, item, applicant, unit, missing, derived) are tested once per distinct code.
+    fields (section, item, applicant, unit, missing, derived) are tested once per distinct combination.
     """
     report = csv_field(report_id)
     lines = []
@@ -55,9 +55,9 @@ def value_lines(report_id: str, values: Iterable[Value]) -> bytes:
         value = format_value(v.value)
         number = value if v.number == v.value else format_value(v.number)
         confidence = "" if v.confidence is None else f"{v.confidence:.3f}"
-        lines.append(f"{report},{_code(v.section)},{_code(v.item)},{_code(v.applicant)},{csv_field(v.printed)},"
-                     f"{value},{_code(v.unit)},{_code(v.missing)},{csv_field(v.flag)},{csv_field(v.source)},"
-                     f"{number},{_code(v.derived)},{confidence}\n")
+        lines.append(f"{report},{_codes(v.section, v.item, v.applicant)},{csv_field(v.printed)},{value},"
+                     f"{_codes(v.unit, v.missing)},{csv_field(v.flag)},{csv_field(v.source)},{number},"
+                     f"{_codes(v.derived)},{confidence}\n")
     return "".join(lines).encode("utf-8")
 
 
@@ -68,9 +68,9 @@ def csv_field(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1 << 12)
-def _code(text: str) -> str:
-    return csv_field(text)
+@lru_cache(maxsize=1 << 14)
+def _codes(*codes: str) -> str:
+    return ",".join(map(csv_field, codes))
 
 
 def check_row(report_id: str, finding: Finding) -> tuple[object, ...]:
