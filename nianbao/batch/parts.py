@@ -20,21 +20,6 @@ PARTS = ("reports", "values", "checks", "series")
 
 
 @dataclass(frozen=True, slots=True)
-class Encoded:
-    """A report ready to be written: its rows as CSV bytes per table, and the few numbers the cross-year
-    checks need (``series``, compressed)."""
-
-    index: int
-    report_id: str
-    source_file: str
-    status: str
-    error: str
-    body: str
-    year: int | None
-    rows: dict[str, bytes]
-
-
-@dataclass(frozen=True, slots=True)
 class Entry:
     """What the batch keeps in memory per report: a few hundred bytes (where its rows are is in the store)."""
 
@@ -45,7 +30,16 @@ class Entry:
     error: str
     body: str
     year: int | None
-    slot: int  # its place in the store's table of offsets
+    slot: int = -1  # its place in the store's table of offsets; -1 until the store has its rows
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A report ready to be written: its entry, its rows as CSV bytes per table, and the few numbers the
+    cross-year checks need (``series``, compressed)."""
+
+    entry: Entry
+    rows: dict[str, bytes]
 
 
 def encode(index: int, report: Report) -> Encoded:
@@ -62,8 +56,8 @@ def encode(index: int, report: Report) -> Encoded:
                          error=f"{report.source_file}: cannot be written ({type(error).__name__}: {error})")
         rows = {"reports": csv_bytes([report_row(failed)]), "values": b"", "checks": b"", "series": b""}
         report = failed
-    return Encoded(index, report.report_id, report.source_file, report.status, report.error, report.body,
-                   report.year, rows)
+    entry = Entry(index, report.report_id, report.source_file, report.status, report.error, report.body, report.year)
+    return Encoded(entry, rows)
 
 
 def extract_job(job: Job) -> Report:
@@ -96,8 +90,8 @@ class PartStore:
             handle, data = self.handles[name], encoded.rows[name]
             self.spans.extend((handle.tell(), len(data)))
             handle.write(data)
-        return Entry(encoded.index, encoded.report_id, encoded.source_file, sys.intern(encoded.status),
-                     encoded.error, sys.intern(encoded.body), encoded.year, slot)
+        entry = encoded.entry
+        return replace(entry, status=sys.intern(entry.status), body=sys.intern(entry.body), slot=slot)
 
     def finish(self) -> None:
         for handle in self.handles.values():
