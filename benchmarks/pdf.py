@@ -8,9 +8,10 @@ into a temporary folder (1,000 files by default) and read, one core, in this one
 - ``PyMuPDF get_text()``: opening each file and taking the plain text of every page (the speed limit);
 - ``pdfplumber extract_text()``: the same with pdfplumber (pdfminer), the engine this reader replaced.
 
-The machine may be shared, so the engines take turns on blocks of files (each engine reads every file once,
-and a change of load falls on all of them alike); the figures are CPU seconds of this process (wall seconds
-beside them). Every nianbao read of a copy must give the same rows as the first read of its source. Prints a
+Each engine runs in its own worker process, as it runs for its users (in one process, pdfplumber's leftovers
+slowed whatever ran after it by a sixth). The machine may be shared, so the workers take turns, one at a time, on
+blocks of files (each engine reads every file once, and a change of load falls on all of them alike); the figures
+are CPU seconds of each worker (wall seconds beside them). Every nianbao read of a copy must give the same rows as the first read of its source. Prints a
 Markdown table and writes bench/results/pdf.json.
 
     python benchmarks/pdf.py [--files N] [--block N]
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import platform
 import shutil
 import sys
@@ -34,6 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import metadata
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,47 +89,80 @@ def pdfplumber_pages(path: Path) -> int:
         return len([page.extract_text() for page in pdf.pages])
 
 
-def engines(pages: dict[str, int], rows: dict[str, list]) -> dict[str, Callable[[Path], int]]:
-    """Each engine reads one file and returns its page count (nianbao's from the source, checked row for row)."""
+def engine(name: str, pages: dict[str, int]) -> Callable[[Path], int]:
+    """The engine ``name`` reading one file and returning its page count (nianbao's checked row for row)."""
     def source(path: Path) -> str:
         return path.stem.rsplit("-", 1)[0]
 
-    def nianbao_read(path: Path) -> int:
-        document = read_pdf(path)
-        if [(row.cells, row.where, row.tabular) for row in document.rows] != rows[source(path)]:
-            sys.exit(f"{path.name}: read differently from its source")
-        return pages[source(path)]
+    if name == "nianbao read_pdf":
+        rows = {stem: [(row.cells, row.where, row.tabular) for row in read_pdf(CORPUS / f"{stem}.pdf").rows]
+                for stem in pages}
 
-    def nianbao_extract(path: Path) -> int:
-        report = extract_file(path)
-        if report.status == "failed":
-            sys.exit(f"{path.name}: {report.error}")
-        return pages[source(path)]
+        def nianbao_read(path: Path) -> int:
+            document = read_pdf(path)
+            if [(row.cells, row.where, row.tabular) for row in document.rows] != rows[source(path)]:
+                sys.exit(f"{path.name}: read differently from its source")
+            return pages[source(path)]
+        return nianbao_read
+    if name == "nianbao extract_file":
+        def nianbao_extract(path: Path) -> int:
+            report = extract_file(path)
+            if report.status == "failed":
+                sys.exit(f"{path.name}: {report.error}")
+            return pages[source(path)]
+        return nianbao_extract
+    return {"PyMuPDF get_text()": pymupdf_pages, "pdfplumber extract_text()": pdfplumber_pages}[name]
 
-    return {"nianbao read_pdf": nianbao_read, "nianbao extract_file": nianbao_extract,
-            "PyMuPDF get_text()": pymupdf_pages, "pdfplumber extract_text()": pdfplumber_pages}
+
+ENGINES = ("nianbao read_pdf", "nianbao extract_file", "PyMuPDF get_text()", "pdfplumber extract_text()")
+
+
+def serve(name: str, pages: dict[str, int], connection: Connection) -> None:
+    """A worker process for one engine: reads each block of files it is sent, answers (CPU s, wall s, pages).
+
+    One process per engine, so that no engine runs after another's leftovers (pdfminer's caches, a heap that
+    pdfplumber has grown slow down whatever runs next in its process): each is timed as it runs for a user.
+    """
+    run = engine(name, pages)
+    while (paths := connection.recv()) is not None:
+        began_cpu, began_wall = time.process_time(), time.perf_counter()
+        counted = sum(run(path) for path in paths)
+        connection.send((time.process_time() - began_cpu, time.perf_counter() - began_wall, counted))
 
 
 def measure(paths: list[Path], block: int) -> list[Timing]:
     pages = {source.stem: pymupdf_pages(source) for source in SOURCES}
-    rows = {source.stem: [(row.cells, row.where, row.tabular) for row in read_pdf(source).rows] for source in SOURCES}
-    runs = engines(pages, rows)
-    for run in runs.values():  # warm up: imports and first-call costs stay out of the figures
-        run(paths[0])
-    cpu = dict.fromkeys(runs, 0.0)
-    wall = dict.fromkeys(runs, 0.0)
-    counted = dict.fromkeys(runs, 0)
-    for start in range(0, len(paths), block):
-        for name, run in runs.items():
-            began_cpu, began_wall = time.process_time(), time.perf_counter()
-            counted[name] += sum(run(path) for path in paths[start: start + block])
-            cpu[name] += time.process_time() - began_cpu
-            wall[name] += time.perf_counter() - began_wall
-        print(f"  {min(start + block, len(paths))}/{len(paths)} files", file=sys.stderr, flush=True)
+    context = multiprocessing.get_context("spawn")
+    workers = {}
+    for name in ENGINES:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=serve, args=(name, pages, theirs), daemon=True)
+        process.start()
+        workers[name] = (process, ours)
+    cpu = dict.fromkeys(ENGINES, 0.0)
+    wall = dict.fromkeys(ENGINES, 0.0)
+    counted = dict.fromkeys(ENGINES, 0)
+    try:
+        for _, connection in workers.values():  # warm up: imports and first-call costs stay out of the figures
+            connection.send(paths[:1])
+            connection.recv()
+        # the workers take turns, one at a time, on blocks of files (a change of load falls on all alike)
+        for start in range(0, len(paths), block):
+            for name, (_, connection) in workers.items():
+                connection.send(paths[start: start + block])
+                block_cpu, block_wall, block_pages = connection.recv()
+                cpu[name] += block_cpu
+                wall[name] += block_wall
+                counted[name] += block_pages
+            print(f"  {min(start + block, len(paths))}/{len(paths)} files", file=sys.stderr, flush=True)
+    finally:
+        for process, connection in workers.values():
+            connection.send(None)
+            process.join()
     limit = cpu["PyMuPDF get_text()"] / counted["PyMuPDF get_text()"]
     return [Timing(name, len(paths), counted[name], round(cpu[name], 2), round(wall[name], 2),
                    round(cpu[name] / counted[name], 5), round(1000 * cpu[name] / len(paths), 1),
-                   round(cpu[name] / counted[name] / limit, 2)) for name in runs]
+                   round(cpu[name] / counted[name] / limit, 2)) for name in ENGINES]
 
 
 def machine() -> dict[str, object]:
@@ -149,11 +185,9 @@ def table(timings: list[Timing], about: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def count_instructions(engine: str, reads: int) -> None:
-    """Read each corpus PDF 1 + ``reads`` times with one engine, for callgrind to count (nothing is timed)."""
-    pages = {source.stem: pymupdf_pages(source) for source in SOURCES}
-    rows = {source.stem: [(row.cells, row.where, row.tabular) for row in read_pdf(source).rows] for source in SOURCES}
-    run = engines(pages, rows)[engine]
+def count_instructions(name: str, reads: int) -> None:
+    """Read each corpus PDF 1 + ``reads`` times with the engine ``name``, for callgrind to count (nothing is timed)."""
+    run = engine(name, {source.stem: pymupdf_pages(source) for source in SOURCES})
     with tempfile.TemporaryDirectory() as temporary:
         paths = replicate(SOURCES, len(SOURCES), Path(temporary) / "pdf")
         for _ in range(1 + reads):

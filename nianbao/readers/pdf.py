@@ -14,7 +14,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 from math import hypot
 from operator import mul, sub
 from pathlib import Path
@@ -217,36 +217,39 @@ def _form_paths(form: _Handle, outer: Matrix) -> list[tuple[_Handle, Matrix]]:
 
 
 def _path_segments(paths: list[tuple[_Handle, Matrix]], page_top: float) -> list[Segment]:
-    """The straight pieces of path objects (a Bézier's control points count as its corners)."""
-    move = pdfium_c.FPDF_SEGMENT_MOVETO
+    """The straight pieces of path objects (a Bézier's control points count as its corners).
+
+    All the paths' points are handled together, in flat lists (a loop per path costs more than the reading):
+    a piece joins the previous point unless it starts a subpath (a move, or the path's first point), and a
+    subpath whose last piece closes it also joins its last point to its first.
+    """
     handles = [path for path, _ in paths]
     counts = list(map(_count_pieces, handles))
     pieces = [_get_piece(path, index) for path, count in zip(handles, counts) for index in range(count)]
+    if not pieces:
+        return []
     # PDFium writes every matrix and point into arrays, read back in one go
-    matrices = (pdfium_c.FS_MATRIX * len(paths))()
-    deque(map(_object_matrix_into, handles, _slots(matrices, len(paths))), maxlen=0)
-    matrix_values = memoryview(matrices).cast("B").cast("f").tolist()
+    matrix_array = (pdfium_c.FS_MATRIX * len(paths))()
+    deque(map(_object_matrix_into, handles, _slots(matrix_array, len(paths))), maxlen=0)
+    flat = memoryview(matrix_array).cast("B").cast("f").tolist()
+    matrices = [matrix if outer is _IDENTITY else _compose(matrix, outer)
+                for matrix, (_, outer) in zip(zip(*[iter(flat)] * 6), paths)]
     points = (ctypes.c_float * (2 * len(pieces)))()
     slots = _slots(points, 2 * len(pieces))
     deque(map(_piece_point, pieces, slots[0::2], slots[1::2]), maxlen=0)
     point_values = memoryview(points).cast("B").cast("f").tolist()
-    xs, ys = point_values[0::2], point_values[1::2]
-    moves = [kind == move for kind in map(_piece_type, pieces)]
-    segments: list[Segment] = []
-    first = 0
-    for number, ((_, outer), count) in enumerate(zip(paths, counts)):
-        matrix = tuple(matrix_values[6 * number:6 * number + 6])
-        a, b, c, d, e, f = matrix if outer is _IDENTITY else _compose(matrix, outer)
-        corners = [(a * px + c * py + e, page_top - (b * px + d * py + f))
-                   for px, py in zip(xs[first:first + count], ys[first:first + count])]
-        # a path starts with a move; a subpath ends before the next move or at the end, where it may be closed
-        starts = [index for index in range(count) if index == 0 or moves[first + index]]
-        for start, end in zip(starts, (*starts[1:], count)):
-            subpath = corners[start:end]
-            segments += [(*here, *there) for here, there in zip(subpath, subpath[1:])]
-            if subpath[-1] != subpath[0] and _piece_closes(pieces[first + end - 1]):
-                segments.append((*subpath[-1], *subpath[0]))
-        first += count
+    corners = [(a * px + c * py + e, page_top - (b * px + d * py + f))
+               for (a, b, c, d, e, f), px, py in zip(chain.from_iterable(map(repeat, matrices, counts)),
+                                                     point_values[0::2], point_values[1::2])]
+    starts = [kind == pdfium_c.FPDF_SEGMENT_MOVETO for kind in map(_piece_type, pieces)]
+    for first in accumulate(counts[:-1], initial=0):
+        if first < len(starts):  # (after empty paths at the end, a first index may lie past the last point)
+            starts[first] = True
+    segments = [(*here, *there) for here, there, joins in zip(corners, corners[1:], starts[1:]) if not joins]
+    begins = [index for index, start in enumerate(starts) if start]
+    for begin, end in zip(begins, (*begins[1:], len(starts))):
+        if corners[end - 1] != corners[begin] and _piece_closes(pieces[end - 1]):
+            segments.append((*corners[end - 1], *corners[begin]))
     return segments
 
 
