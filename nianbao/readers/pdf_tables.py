@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby, islice
+from operator import itemgetter
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Point = tuple[float, float]
@@ -78,7 +79,7 @@ def find_tables(segments: list[Segment]) -> list[Table]:
 def _merge(pieces: list[tuple[float, float, float]]) -> list[Edge]:
     """Snap pieces whose positions chain within ``_SNAP`` to the group's mean, then join collinear pieces."""
     edges: list[Edge] = []
-    for group in _chain(sorted(pieces), _SNAP):
+    for group in _chain(sorted(pieces, key=itemgetter(0)), _SNAP):  # ties need no order: spans are sorted below
         position = sum([piece[0] for piece in group]) / len(group)
         spans = sorted([(start, end) for _, start, end in group])
         start, end = spans[0]
