@@ -163,26 +163,27 @@ def _smallest_cell(crossings: dict[Point, tuple[set[int], set[int]]], x: float, 
 
 
 def _group_cells(cells: list[BBox]) -> list[list[BBox]]:
-    """Cells joined through shared corners, each group in the order of its top-left-most cell."""
-    corner_cells: dict[Point, list[int]] = defaultdict(list)
+    """Cells joined through shared corners, each group in the order of its top-left-most cell.
+
+    Union-find over the cells' indexes, each set rooted at its smallest index: the groups then come out in the
+    order of their first cell, their cells in index order.
+    """
+    parent = list(range(len(cells)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            index = parent[index]
+        return index
+
+    first_at: dict[Point, int] = {}  # corner -> the first cell found there
     for index, (x0, top, x1, bottom) in enumerate(cells):
         for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
-            corner_cells[corner].append(index)
-    group_of = [-1] * len(cells)
-    groups: list[list[BBox]] = []
-    for first in range(len(cells)):
-        if group_of[first] >= 0:
-            continue
-        group_of[first] = len(groups)
-        members, todo = [], [first]
-        while todo:
-            index = todo.pop()
-            members.append(index)
-            x0, top, x1, bottom = cells[index]
-            for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
-                for other in corner_cells[corner]:
-                    if group_of[other] < 0:
-                        group_of[other] = len(groups)
-                        todo.append(other)
-        groups.append([cells[index] for index in sorted(members)])
-    return sorted(groups, key=lambda group: min((cell[1], cell[0]) for cell in group))
+            other = first_at.setdefault(corner, index)
+            if other != index:
+                a, b = root(other), root(index)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[BBox]] = {}
+    for index, cell in enumerate(cells):
+        groups.setdefault(root(index), []).append(cell)
+    return sorted(groups.values(), key=lambda group: min((cell[1], cell[0]) for cell in group))
