@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from nianbao.normalize import has_marks, nfkc, split_footnote, squeeze, without_marks
+from nianbao.normalize import UNKNOWN_CHARACTER, has_marks, nfkc, split_footnote, squeeze, without_marks
 
 # Printed marks that stand for "no number", and the name recorded for each.
 NO_NUMBER = {"": "blank", "/": "slash", "\\": "slash", "无": "none", "空": "blank"}
@@ -56,8 +56,14 @@ def parse_cell(printed: str) -> Cell | None:
     it. A cell that looks like a number but cannot be read with certainty is unreadable, with the reason:
     digits separated by spaces ("12 34": two cells run together, or one number wrapped), a leading zero
     ("001", which OCR makes of "0" and "1"), a letter OCR reads for a digit ("1O5"), a mark inside the number
-    ("53①09") or standing alone, or more digits than can be kept exactly.
+    ("53①09") or standing alone, or more digits than can be kept exactly, or a character the file does not
+    identify (U+FFFD) in a cell that would otherwise be a number or a mark.
     """
+    if UNKNOWN_CHARACTER in printed:
+        known = printed.replace(UNKNOWN_CHARACTER, "")
+        if not known.strip() or parse_cell(known) is not None:
+            return _unreadable(printed, "a character the file does not identify (a glyph mapped to no character)")
+        return None
     if not has_marks(printed):
         return _read(printed)
     text = printed.strip()

@@ -10,6 +10,9 @@ from functools import lru_cache
 # Brackets and quotes NFKC leaves alone; labels are printed with any of them.
 _QUOTES = str.maketrans({"「": "“", "」": "”", "『": "“", "』": "”", '"': "“", "‘": "“", "’": "”", "'": "”"})
 _SPACE = re.compile(r"\s+")
+# What a reader puts for a character its file does not identify: a PDF glyph mapped to no character, bytes that
+# do not decode. Never guessed: a cell holding one is unknown, not the number its other characters make.
+UNKNOWN_CHARACTER = "\ufffd"
 
 
 # Reports of one format repeat the same labels and numbers, so the pure functions below are cached.

@@ -112,3 +112,14 @@ def test_a_number_too_long_to_keep_exactly_is_unreadable(digits: int) -> None:
 def test_fifteen_digits_read_exactly() -> None:
     cell = parse_cell("999999999999999")
     assert cell is not None and format_value(cell.value) == "999999999999999"
+
+
+@pytest.mark.parametrize("printed", ["1\ufffd3", "\ufffd", "12\ufffd", "\ufffd0", "7\ufffd件"])
+def test_a_character_the_file_does_not_identify_makes_a_number_unreadable(printed: str) -> None:
+    # a PDF glyph mapped to no character: the number it is part of is not known (13 may be 123)
+    cell = parse_cell(printed)
+    assert cell is not None and cell.value is None and cell.missing == "unreadable"
+
+
+def test_a_label_with_a_character_the_file_does_not_identify_stays_text() -> None:
+    assert parse_cell("1.属于\ufffd家秘密") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from hypothesis import strategies as st
 from nianbao.document import Document, ReadError, Row
 from nianbao.readers.html import read_html
 from nianbao.readers.pdf import read_pdf
+
+from converter_forms import print_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -113,6 +117,27 @@ def test_pdf_table_two_recovers_cell_without_border(hongze_2023: Document) -> No
     assert first.cells == ("信息内容", "本年处理决定数量")
     assert row_starting(hongze_2023, "行政规范性文件").cells == ("行政规范性文件", "0", "5", "5")
     assert row_starting(hongze_2023, "行政事业性收费").cells == ("行政事业性收费", "7730.28")
+
+
+@pytest.fixture(scope="module")
+def pingtan_2019_printed(tmp_path_factory: pytest.TempPathFactory) -> Document:
+    """The Pingtan 2019 portal page as Chromium prints it to PDF (Skia writes one text object per run of text,
+    and its subset fonts map some glyphs, here every 国 and 登, to no character)."""
+    if shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    pdf = print_to_pdf(ROOT / "data" / "raw" / "pingtan-zone_2019.html", tmp_path_factory.mktemp("printed") / "p.pdf")
+    return read_pdf(pdf)
+
+
+def test_pdf_glyph_without_character_is_unknown_and_the_others_keep_their_text(pingtan_2019_printed: Document) -> None:
+    # PDFium's page text leaves such glyphs out, which had shifted every later character's text onto the next
+    # character's box: the row numbers 2., 3. ended up in the 总计 column. Values as in the page's own table 三.
+    assert row_starting(pingtan_2019_printed, "2.其他法律").cells[2:] == ("2.其他法律行政法规禁止公开",) + ("0",) * 7
+    assert row_starting(pingtan_2019_printed, "1.本机关不掌握").cells[2:] == (
+        "1.本机关不掌握相关政府信息", "7", "0", "0", "0", "0", "0", "7")
+    assert any("1.属于\ufffd家秘密" in cell for row in tabular(pingtan_2019_printed) for cell in row.cells)
 
 
 @needs_corpus

@@ -24,7 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from nianbao.document import Document, ReadError, Row
-from nianbao.normalize import between_ascii_words, join_lines, touches_ascii
+from nianbao.normalize import UNKNOWN_CHARACTER, between_ascii_words, join_lines, touches_ascii
 from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
 from nianbao.readers.scan import scan_pdf_pages
 
@@ -74,6 +74,8 @@ _char_loose_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox)
 _char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix)
 _char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _char_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated)
+_char_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin)
 
 
 def _handle(pointer: Any) -> _Handle:
@@ -150,11 +152,11 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         count = pdfium_c.FPDFText_CountChars(handle)
         if count <= 0:
             return []
-        units = (ctypes.c_ushort * (count + 1))()
-        pdfium_c.FPDFText_GetText(handle, 0, count, units)
         text_page = _handle(handle)
-        kept = [index for index, unit in enumerate(units[:count])
-                if unit not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
+        # each char's own code point: FPDFText_GetText leaves out the chars that have none, shifting the rest
+        codes = list(map(_char_unicode, repeat(text_page), range(count)))
+        kept = [index for index, code in enumerate(codes)
+                if code not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
         # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
         boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
         deque(map(_char_loose_box, repeat(text_page), kept, _slots(boxes, len(kept))), maxlen=0)
@@ -162,22 +164,30 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         sizes = list(map(_char_font_size, repeat(text_page), kept))
         box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
         matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
-        # column by column, each a list made in one pass (a char at a time costs several times more)
-        texts = [chr(unit) if not 0xD800 <= unit < 0xE000 else chr(pdfium_c.FPDFText_GetUnicode(handle, index))
-                 for index, unit in zip(kept, map(units.__getitem__, kept))]
+        # column by column, each a list made in one pass (a char at a time costs several times more); a glyph
+        # the file maps to no character (or to no valid one) is kept as U+FFFD, so that its cell reads as unknown
+        texts = [chr(code) if 0 < code < 0xD800 or 0xE000 <= code <= 0x10FFFF else UNKNOWN_CHARACTER
+                 for code in map(codes.__getitem__, kept)]
         lefts, rights = box_values[0::4], box_values[2::4]
         bottoms = [page_top - bottom for bottom in box_values[3::4]]
         sizes = list(map(mul, sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
         tops = list(map(sub, bottoms, sizes))
-        for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts)):
-            if not abs(e - left) <= _SAME_POINT:
-                # Vertical writing (the origin is displaced from the text position): PDFium's loose box is not
-                # the glyph's; pdfminer's is the em square right of and above the displaced origin.
-                origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-                pdfium_c.FPDFText_GetCharOrigin(handle, kept[slot], origin_x, origin_y)
-                bottoms[slot] = page_top - origin_y.value
+        # A box that does not start at its text object's position belongs to a char after the object's first
+        # (its box starts at its own origin) or to a char whose origin is displaced from its box: vertical
+        # writing, or a font without ascent and descent, for which PDFium gives the glyph's ink box. For those,
+        # pdfminer's box is the em square right of and above the origin.
+        moved = [slot for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts)) if not abs(e - left) <= _SAME_POINT]
+        if moved:
+            origins = (ctypes.c_double * (2 * len(moved)))()
+            slots = _slots(origins, 2 * len(moved))
+            deque(map(_char_origin, repeat(text_page), map(kept.__getitem__, moved), slots[0::2], slots[1::2]), maxlen=0)
+            origin_values = origins[:]
+            for slot, origin_x, origin_y in zip(moved, origin_values[0::2], origin_values[1::2]):
+                if abs(origin_x - lefts[slot]) <= _SAME_POINT and abs(origin_y - matrix_values[6 * slot + 5]) <= _SAME_POINT:
+                    continue  # on its object's baseline, its box starting at its origin: a char after the first
+                bottoms[slot] = page_top - origin_y
                 tops[slot] = bottoms[slot] - sizes[slot]
-                lefts[slot], rights[slot] = origin_x.value, origin_x.value + sizes[slot]
+                lefts[slot], rights[slot] = origin_x, origin_x + sizes[slot]
         # tuple.__new__ makes each Char in C (the NamedTuple's own __new__ is a Python function)
         return list(map(tuple.__new__, repeat(Char), zip(texts, lefts, tops, rights, bottoms)))
     finally:
