@@ -140,6 +140,14 @@ def test_pdf_glyph_without_character_is_unknown_and_the_others_keep_their_text(p
     assert any("1.属于\ufffd家秘密" in cell for row in tabular(pingtan_2019_printed) for cell in row.cells)
 
 
+def test_pdf_glyph_boxes_from_the_font_where_pdfium_gives_ink_boxes(pingtan_2019_printed: Document) -> None:
+    # Chromium's embedded CJK font: PDFium's loose box is the glyph's ink, so the box comes from the advance width
+    # and descent as pdfminer makes it; with em squares on the baseline instead, the digits (another font) fell
+    # on separate lines from the Chinese around them. The page's text: "…社会保障就业类信息67条，国土资源…983条".
+    assert any("就业类信息67条，\ufffd土资源城乡建设环保能源类信息983条" in row.cells[0]
+               for row in text_rows(pingtan_2019_printed))
+
+
 @needs_corpus
 def test_pdf_running_text_in_page_frame_is_text(hongze_2023: Document) -> None:
     texts = [row.text for row in text_rows(hongze_2023)]

@@ -76,6 +76,10 @@ _char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _char_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated)
 _char_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 _char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin)
+_char_object = _untyped(pdfium_c.FPDFText_GetTextObject, _Handle)
+_object_font = _untyped(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # an address (None for no font)
+_font_descent = _untyped(pdfium_c.FPDFFont_GetDescent)
+_glyph_width = _untyped(pdfium_c.FPDFFont_GetGlyphWidth)
 
 
 def _handle(pointer: Any) -> _Handle:
@@ -161,7 +165,7 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
         deque(map(_char_loose_box, repeat(text_page), kept, _slots(boxes, len(kept))), maxlen=0)
         deque(map(_char_matrix, repeat(text_page), kept, _slots(matrices, len(kept))), maxlen=0)
-        sizes = list(map(_char_font_size, repeat(text_page), kept))
+        font_sizes = list(map(_char_font_size, repeat(text_page), kept))
         box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
         matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
         # column by column, each a list made in one pass (a char at a time costs several times more); a glyph
@@ -170,28 +174,66 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
                  for code in map(codes.__getitem__, kept)]
         lefts, rights = box_values[0::4], box_values[2::4]
         bottoms = [page_top - bottom for bottom in box_values[3::4]]
-        sizes = list(map(mul, sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
+        sizes = list(map(mul, font_sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
         tops = list(map(sub, bottoms, sizes))
-        # A box that does not start at its text object's position belongs to a char after the object's first
-        # (its box starts at its own origin) or to a char whose origin is displaced from its box: vertical
-        # writing, or a font without ascent and descent, for which PDFium gives the glyph's ink box. For those,
-        # pdfminer's box is the em square right of and above the origin.
         moved = [slot for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts)) if not abs(e - left) <= _SAME_POINT]
         if moved:
-            origins = (ctypes.c_double * (2 * len(moved)))()
-            slots = _slots(origins, 2 * len(moved))
-            deque(map(_char_origin, repeat(text_page), map(kept.__getitem__, moved), slots[0::2], slots[1::2]), maxlen=0)
-            origin_values = origins[:]
-            for slot, origin_x, origin_y in zip(moved, origin_values[0::2], origin_values[1::2]):
-                if abs(origin_x - lefts[slot]) <= _SAME_POINT and abs(origin_y - matrix_values[6 * slot + 5]) <= _SAME_POINT:
-                    continue  # on its object's baseline, its box starting at its origin: a char after the first
-                bottoms[slot] = page_top - origin_y
-                tops[slot] = bottoms[slot] - sizes[slot]
-                lefts[slot], rights[slot] = origin_x, origin_x + sizes[slot]
+            chars = [(kept[slot], codes[kept[slot]], font_sizes[slot], tuple(matrix_values[6 * slot:6 * slot + 6]),
+                      lefts[slot]) for slot in moved]
+            for slot, box in zip(moved, _moved_boxes(text_page, chars, page_top)):
+                if box is not None:
+                    lefts[slot], tops[slot], rights[slot], bottoms[slot] = box
         # tuple.__new__ makes each Char in C (the NamedTuple's own __new__ is a Python function)
         return list(map(tuple.__new__, repeat(Char), zip(texts, lefts, tops, rights, bottoms)))
     finally:
         pdfium_c.FPDFText_ClosePage(handle)
+
+
+def _moved_boxes(text_page: _Handle, chars: list[tuple[int, int, float, Matrix, float]], page_top: float,
+                 ) -> list[tuple[float, float, float, float] | None]:
+    """pdfminer's box (x0, top, x1, bottom) for chars whose loose box does not start at their text object's
+    position, given as (index, code point, font size, matrix, loose left); None where the loose box is right.
+
+    On the object's baseline with the box starting at the char's origin, it is a char after the object's first:
+    the loose box is right. On the baseline but away from the origin, PDFium gave the glyph's ink box (it does for
+    some embedded CJK fonts): the box is rebuilt from the font's advance width and descent. Off the baseline the
+    origin is displaced (vertical writing): pdfminer's box is the em square right of and above the origin.
+    """
+    origins = (ctypes.c_double * (2 * len(chars)))()
+    slots = _slots(origins, 2 * len(chars))
+    deque(map(_char_origin, repeat(text_page), [char[0] for char in chars], slots[0::2], slots[1::2]), maxlen=0)
+    values = origins[:]
+    fonts: dict[int | None, tuple[_Handle, float] | None] = {}  # font address -> (font, descent per em)
+    boxes: list[tuple[float, float, float, float] | None] = []
+    for (index, code, font_size, (a, b, c, d, _, f), left), x, y in zip(chars, values[0::2], values[1::2]):
+        size = font_size * hypot(c, d)
+        if abs(y - f) <= _SAME_POINT:
+            if abs(x - left) <= _SAME_POINT:
+                boxes.append(None)
+                continue
+            metrics = _font_metrics(text_page, index, code, fonts)
+            if metrics is not None:
+                advance, descent = metrics
+                bottom = page_top - y - descent * size
+                boxes.append((x, bottom - size, x + advance * font_size * hypot(a, b), bottom))
+                continue
+        boxes.append((x, page_top - y - size, x + size, page_top - y))
+    return boxes
+
+
+def _font_metrics(text_page: _Handle, index: int, code: int,
+                  fonts: dict[int | None, tuple[_Handle, float] | None]) -> tuple[float, float] | None:
+    """The advance width and the descent of a char's glyph, per em of font size (None where the font does not say)."""
+    address = _object_font(_char_object(text_page, index))
+    if address not in fonts:
+        font, descent = _Handle(address), ctypes.c_float()
+        known = address and _font_descent(font, ctypes.c_float(1.0), ctypes.byref(descent))
+        fonts[address] = (font, descent.value) if known else None
+    width = ctypes.c_float()
+    if not fonts[address] or not code or not _glyph_width(fonts[address][0], code, ctypes.c_float(1.0),
+                                                           ctypes.byref(width)):
+        return None
+    return width.value, fonts[address][1]
 
 
 def _page_top(page: Any) -> float:
