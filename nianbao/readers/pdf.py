@@ -157,8 +157,7 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         if count <= 0:
             return []
         text_page = _handle(handle)
-        # each char's own code point: FPDFText_GetText leaves out the chars that have none, shifting the rest
-        codes = list(map(_char_unicode, repeat(text_page), range(count)))
+        codes = _code_points(handle, text_page, count)
         kept = [index for index, code in enumerate(codes)
                 if code not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
         # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
@@ -187,6 +186,21 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         return list(map(tuple.__new__, repeat(Char), zip(texts, lefts, tops, rights, bottoms)))
     finally:
         pdfium_c.FPDFText_ClosePage(handle)
+
+
+def _code_points(handle: Any, text_page: _Handle, count: int) -> list[int]:
+    """Each char's code point (0 for a glyph the file maps to none).
+
+    The page's text in one call is one UTF-16 unit per char, with a terminator, except that it leaves out the
+    chars without a code point and takes two units for a char beyond the BMP: so when it is exactly ``count``
+    units long without surrogates, unit i is char i. Otherwise each char is asked for its own.
+    """
+    units = (ctypes.c_ushort * (count + 1))()
+    if pdfium_c.FPDFText_GetText(handle, 0, count, units) == count + 1:
+        codes = units[:count]
+        if not any(0xD800 <= code < 0xE000 for code in set(codes)):
+            return codes
+    return list(map(_char_unicode, repeat(text_page), range(count)))
 
 
 def _moved_boxes(text_page: _Handle, chars: list[tuple[int, int, float, Matrix, float]], page_top: float,
