@@ -175,7 +175,9 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         bottoms = [page_top - bottom for bottom in box_values[3::4]]
         sizes = list(map(mul, font_sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
         tops = list(map(sub, bottoms, sizes))
-        moved = [slot for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts)) if not abs(e - left) <= _SAME_POINT]
+        # the chars whose box does not start at their text object's position (see _moved_boxes)
+        moved = [slot for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts))
+                 if not abs(e - left) <= _SAME_POINT]
         if moved:
             chars = [(kept[slot], codes[kept[slot]], font_sizes[slot], tuple(matrix_values[6 * slot:6 * slot + 6]),
                       lefts[slot]) for slot in moved]
