@@ -138,6 +138,7 @@ def measure(paths: list[Path], block: int) -> list[Timing]:
         ours, theirs = context.Pipe()
         process = context.Process(target=serve, args=(name, pages, theirs), daemon=True)
         process.start()
+        theirs.close()  # only the worker holds its end: when it dies, recv() here ends with EOFError, not a hang
         workers[name] = (process, ours)
     cpu = dict.fromkeys(ENGINES, 0.0)
     wall = dict.fromkeys(ENGINES, 0.0)
@@ -155,9 +156,12 @@ def measure(paths: list[Path], block: int) -> list[Timing]:
                 wall[name] += block_wall
                 counted[name] += block_pages
             print(f"  {min(start + block, len(paths))}/{len(paths)} files", file=sys.stderr, flush=True)
+    except EOFError:
+        sys.exit("a worker stopped (its error is above)")
     finally:
         for process, connection in workers.values():
-            connection.send(None)
+            if process.is_alive():
+                connection.send(None)
             process.join()
     limit = cpu["PyMuPDF get_text()"] / counted["PyMuPDF get_text()"]
     return [Timing(name, len(paths), counted[name], round(cpu[name], 2), round(wall[name], 2),

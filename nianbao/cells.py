@@ -60,8 +60,9 @@ def parse_cell(printed: str) -> Cell | None:
     identify (U+FFFD) in a cell that would otherwise be a number or a mark.
     """
     if UNKNOWN_CHARACTER in printed:
-        known = printed.replace(UNKNOWN_CHARACTER, "")
-        if not known.strip() or parse_cell(known) is not None:
+        # unknown whether it is a digit, a mark or nothing: a number either way makes the cell unreadable
+        readings = (printed.replace(UNKNOWN_CHARACTER, ""), printed.replace(UNKNOWN_CHARACTER, "0"))
+        if not readings[0].strip() or any(parse_cell(reading) is not None for reading in readings):
             return _unreadable(printed, "a character the file does not identify (a glyph mapped to no character)")
         return None
     if not has_marks(printed):

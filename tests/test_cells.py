@@ -7,6 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nianbao.cells import format_value, parse_cell
+from nianbao.document import Row
+from nianbao.parse.narrative import parse_narrative
+from nianbao.parse.stream import tokenize
 
 
 @pytest.mark.parametrize(("printed", "value", "unit"), [
@@ -123,3 +126,20 @@ def test_a_character_the_file_does_not_identify_makes_a_number_unreadable(printe
 
 def test_a_label_with_a_character_the_file_does_not_identify_stays_text() -> None:
     assert parse_cell("1.属于\ufffd家秘密") is None
+
+
+@pytest.mark.parametrize("printed", ["\ufffd元", "1,\ufffd00", "\ufffd.5"])
+def test_an_unidentified_character_that_may_be_a_digit_makes_the_cell_unreadable(printed: str) -> None:
+    # left out, the rest is no number ("元", "1,00"); read as a digit, it is one: either way the cell is unknown
+    cell = parse_cell(printed)
+    assert cell is not None and cell.missing == "unreadable"
+
+
+def test_digits_against_an_unidentified_character_are_not_read_as_a_number() -> None:
+    # "共�5件": the � may be a digit of the count (15, 25 …): the stream keeps it with the 5, and the running text
+    # yields no count
+    tokens = tokenize([Row(("共\ufffd5件",), "line 1")])
+    assert [(token.text, parse_cell(token.text).missing) for token in tokens if token.number] == [
+        ("\ufffd5", "unreadable")]
+    counts = parse_narrative([Row(("本年度收到\ufffd5件申请，结转下一年度\ufffd2件。",), "line 1")], [], [])
+    assert [value.value for value in counts if value.value is not None] == []

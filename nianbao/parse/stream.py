@@ -23,7 +23,9 @@ from nianbao.parse.labels import (
 )
 from nianbao.parse.rows import is_page_furniture
 
-_DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")  # a sign glued between digits opens the next cell (本年增/减)
+# A sign glued between digits opens the next cell (本年增/减); a character the file does not identify (U+FFFD)
+# next to digits may be one of them, so it stays in their piece, which then reads as an unreadable cell.
+_DIGITS = re.compile(r"[+-]?(?:\d|\ufffd(?=[\d,.]*\d)|(?<=\d)\ufffd)+(?:\.[\d\ufffd]+)?")
 _HAS_DIGIT = re.compile(r"\d")
 _NOTE_LINE = re.compile(r"^[（(][^（()）]*[)）]$")
 _NUMBERING = ".．、"  # "1.属于国家秘密": a digit before these and a word is an item number, not a cell

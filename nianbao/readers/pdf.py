@@ -14,6 +14,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from math import hypot
 from operator import mul, sub
@@ -35,6 +36,8 @@ _EDGE_TOLERANCE = 1.0  # points; a cell this close to the table's sides spans th
 _X_TOLERANCE = 3.0  # points; a wider gap between two characters of a line separates words
 _Y_TOLERANCE = 3.0  # points; characters whose tops chain within this are on one line
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))  # what PDFium inserts: spaces, line breaks, soft hyphens
+_HYPHEN = 0x02  # PDFium's code for a hyphen printed at the end of a line
+_SPACING = frozenset((0x09, 0x0A, 0x0D))  # control codes that are layout, read as white space
 _SAME_POINT = 0.01  # points; closer coordinates are one (PDFium reports boxes in single precision)
 _LOAD_ERRORS = {
     pdfium_c.FPDF_ERR_PASSWORD: "encrypted, needs a password",
@@ -167,10 +170,8 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         font_sizes = list(map(_char_font_size, repeat(text_page), kept))
         box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
         matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
-        # column by column, each a list made in one pass (a char at a time costs several times more); a glyph
-        # the file maps to no character (or to no valid one) is kept as U+FFFD, so that its cell reads as unknown
-        texts = [chr(code) if 0 < code < 0xD800 or 0xE000 <= code <= 0x10FFFF else UNKNOWN_CHARACTER
-                 for code in map(codes.__getitem__, kept)]
+        # column by column, each a list made in one pass (a char at a time costs several times more)
+        texts = [_character(code) for code in map(codes.__getitem__, kept)]
         lefts, rights = box_values[0::4], box_values[2::4]
         bottoms = [page_top - bottom for bottom in box_values[3::4]]
         sizes = list(map(mul, font_sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
@@ -200,9 +201,21 @@ def _code_points(handle: Any, text_page: _Handle, count: int) -> list[int]:
     units = (ctypes.c_ushort * (count + 1))()
     if pdfium_c.FPDFText_GetText(handle, 0, count, units) == count + 1:
         codes = units[:count]
-        if not any(0xD800 <= code < 0xE000 for code in set(codes)):
+        # U+FFFE stands there for a glyph without a code point, or for a hyphen: each char says which
+        if not any(0xD800 <= code < 0xE000 or code == 0xFFFE for code in set(codes)):
             return codes
     return list(map(_char_unicode, repeat(text_page), range(count)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _character(code: int) -> str:
+    """The text of a char's code point: PDFium's mark for a line-end hyphen is the hyphen printed; a glyph the
+    file maps to no character, or to a control or non-character, is U+FFFD, so that its cell reads as unknown."""
+    if code == _HYPHEN:
+        return "-"
+    if code in _SPACING or 0x20 <= code < 0xD800 or 0xE000 <= code <= 0x10FFFF and code not in (0xFFFE, 0xFFFF):
+        return chr(code)
+    return UNKNOWN_CHARACTER
 
 
 def _moved_boxes(text_page: _Handle, chars: list[tuple[int, int, float, Matrix, float]], page_top: float,
@@ -245,9 +258,12 @@ def _font_metrics(text_page: _Handle, index: int, code: int,
         font, descent = _Handle(address), ctypes.c_float()
         known = address and _font_descent(font, ctypes.c_float(1.0), ctypes.byref(descent))
         fonts[address] = (font, descent.value) if known else None
+    if not fonts[address]:
+        return None
+    if not code:  # a glyph mapped to no character: its advance is unknown, an em the likeliest (CJK)
+        return 1.0, fonts[address][1]
     width = ctypes.c_float()
-    if not fonts[address] or not code or not _glyph_width(fonts[address][0], code, ctypes.c_float(1.0),
-                                                           ctypes.byref(width)):
+    if not _glyph_width(fonts[address][0], code, ctypes.c_float(1.0), ctypes.byref(width)):
         return None
     return width.value, fonts[address][1]
 
