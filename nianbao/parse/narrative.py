@@ -11,13 +11,14 @@ from nianbao import codebook
 from nianbao.cells import cell_flags, parse_cell
 from nianbao.document import Row
 from nianbao.model import Value
-from nianbao.normalize import NEUTRAL_MARK, neutral_marks, squeeze
+from nianbao.normalize import NEUTRAL_MARK, UNKNOWN_CHARACTER, neutral_marks, squeeze
 
 SECTION = "narrative"
 # A number starts only where a run of digits starts, and its digits are taken possessively (*+): a pattern that
 # may start at any digit and backtrack through the run is quadratic on a long line of digits.
 # Nor against a character the file does not identify (U+FFFD): it may be a digit of the same number.
-_N = r"(?<![\d\ufffd])(?<![\d\ufffd][,.])(\d[\d,]*+(?:\.\d++)?)(?![\d,.]*\ufffd)"
+_UNKNOWN = re.escape(UNKNOWN_CHARACTER)
+_N = rf"(?<![\d{_UNKNOWN}])(?<![\d{_UNKNOWN}][,.])(\d[\d,]*+(?:\.\d++)?)(?![\d,.]*{_UNKNOWN})"
 # A footnote mark between the number and its unit (5309①件); marks are written as ※ before the text is normalised.
 _MARK = rf"(?P<mark>{NEUTRAL_MARK}{{0,4}})"
 # Patterns over the report's running text with whitespace removed; the first match of each counts. Every gap is

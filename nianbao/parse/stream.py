@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from nianbao.cells import is_data
 from nianbao.document import Row
-from nianbao.normalize import label_key, nfkc
+from nianbao.normalize import UNKNOWN_CHARACTER, label_key, nfkc
 from nianbao.parse.labels import (
     SECTION_HEADINGS,
     TABLE_CAPTION,
@@ -25,7 +25,8 @@ from nianbao.parse.rows import is_page_furniture
 
 # A sign glued between digits opens the next cell (本年增/减); a character the file does not identify (U+FFFD)
 # next to digits may be one of them, so it stays in their piece, which then reads as an unreadable cell.
-_DIGITS = re.compile(r"[+-]?(?:\d|\ufffd(?=[\d,.]*\d)|(?<=\d)\ufffd)+(?:\.[\d\ufffd]+)?")
+_UNKNOWN = re.escape(UNKNOWN_CHARACTER)
+_DIGITS = re.compile(rf"[+-]?(?:\d|{_UNKNOWN}(?=[\d,.]*\d)|(?<=\d){_UNKNOWN})+(?:\.[\d{_UNKNOWN}]+)?")
 _HAS_DIGIT = re.compile(r"\d")
 _NOTE_LINE = re.compile(r"^[（(][^（()）]*[)）]$")
 _NUMBERING = ".．、"  # "1.属于国家秘密": a digit before these and a word is an item number, not a cell
