@@ -2,7 +2,8 @@
 #
 # Python: PYTHON=/path/to/python if given; else the active conda env (not base) or virtualenv;
 # else .venv here, created with python3 -m venv, filled from requirements.txt and the project installed
-# editable (`pip install -e .`), again only when requirements.txt or pyproject.toml is newer than the stamp.
+# editable (`pip install -e .`, which compiles the PDF reader's C part), again only when requirements.txt,
+# pyproject.toml, setup.py or that C source is newer than the stamp.
 #
 # The build is a chain of file targets, so make itself decides what is stale:
 #   $(RAW)/* + the engine  →  $(PROCESSED)/*.csv  →  $(EXECUTED)/NN_*.ipynb (+ $(FIGURES)/*)  →  $(SITE)/index.html
@@ -79,7 +80,7 @@ help:
 ifdef OWN_VENV
 venv: $(STAMP)
 
-$(STAMP): requirements.txt $(wildcard pyproject.toml)
+$(STAMP): requirements.txt $(wildcard pyproject.toml setup.py nianbao/readers/*.c)
 	@if [ ! -x "$(VENV)/bin/python" ]; then \
 	  echo "Creating $(VENV) with $$($(BOOTSTRAP_PYTHON) --version 2>&1) …"; \
 	  $(BOOTSTRAP_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

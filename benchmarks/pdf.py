@@ -4,6 +4,8 @@ The corpus PDFs (../shared/corpus/hongze-district_2023.pdf and _2024.pdf, 5 page
 into a temporary folder (1,000 files by default) and read, one core, in this one process, by:
 
 - ``nianbao read_pdf``: the reader alone (PDFium through pypdfium2: characters, ruled-table grid, rows);
+- ``nianbao read_pdf, ctypes only``: the same without its compiled part (``_pdfium_bulk``), as it runs where
+  no C compiler built it: the same PDFium calls one at a time through ctypes;
 - ``nianbao extract_file``: the whole per-file engine (read, parse, validate), to show what parsing adds;
 - ``PyMuPDF get_text()``: opening each file and taking the plain text of every page (the speed limit);
 - ``pdfplumber extract_text()``: the same with pdfplumber (pdfminer), the engine this reader replaced.
@@ -43,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the engine from this checkout, however the script is started
 
 from nianbao.extract import extract_file  # noqa: E402
+from nianbao.readers import pdf as pdf_reader  # noqa: E402
 from nianbao.readers.pdf import read_pdf  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -94,7 +97,11 @@ def engine(name: str, pages: dict[str, int]) -> Callable[[Path], int]:
     def source(path: Path) -> str:
         return path.stem.rsplit("-", 1)[0]
 
-    if name == "nianbao read_pdf":
+    if name in ("nianbao read_pdf", "nianbao read_pdf, ctypes only"):
+        if name.endswith("ctypes only"):
+            pdf_reader._bulk = None  # this worker process only
+        elif pdf_reader._bulk is None:
+            sys.exit("nianbao.readers._pdfium_bulk is not built (pip install -e . with a C compiler)")
         rows = {stem: [(row.cells, row.where, row.tabular) for row in read_pdf(CORPUS / f"{stem}.pdf").rows]
                 for stem in pages}
 
@@ -114,7 +121,8 @@ def engine(name: str, pages: dict[str, int]) -> Callable[[Path], int]:
     return {"PyMuPDF get_text()": pymupdf_pages, "pdfplumber extract_text()": pdfplumber_pages}[name]
 
 
-ENGINES = ("nianbao read_pdf", "nianbao extract_file", "PyMuPDF get_text()", "pdfplumber extract_text()")
+ENGINES = ("nianbao read_pdf", "nianbao read_pdf, ctypes only", "nianbao extract_file", "PyMuPDF get_text()",
+           "pdfplumber extract_text()")
 
 
 def serve(name: str, pages: dict[str, int], connection: Connection) -> None:

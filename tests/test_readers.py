@@ -6,12 +6,14 @@ import os
 import shutil
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from nianbao.document import Document, ReadError, Row
 from nianbao.readers.html import read_html
+from nianbao.readers import pdf as pdf_reader
 from nianbao.readers.pdf import read_pdf
 
 from converter_forms import print_to_pdf
@@ -120,15 +122,19 @@ def test_pdf_table_two_recovers_cell_without_border(hongze_2023: Document) -> No
 
 
 @pytest.fixture(scope="module")
-def pingtan_2019_printed(tmp_path_factory: pytest.TempPathFactory) -> Document:
+def pingtan_2019_printed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Pingtan 2019 portal page as Chromium prints it to PDF (Skia writes one text object per run of text,
     and its subset fonts map some glyphs, here every 国 and 登, to no character)."""
     if shutil.which("chromium") is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run installs it")
         pytest.skip("chromium is not installed")
-    pdf = print_to_pdf(ROOT / "data" / "raw" / "pingtan-zone_2019.html", tmp_path_factory.mktemp("printed") / "p.pdf")
-    return read_pdf(pdf)
+    return print_to_pdf(ROOT / "data" / "raw" / "pingtan-zone_2019.html", tmp_path_factory.mktemp("printed") / "p.pdf")
+
+
+@pytest.fixture(scope="module")
+def pingtan_2019_printed(pingtan_2019_printed_pdf: Path) -> Document:
+    return read_pdf(pingtan_2019_printed_pdf)
 
 
 def test_pdf_glyph_without_character_is_unknown_and_the_others_keep_their_text(pingtan_2019_printed: Document) -> None:
@@ -149,6 +155,55 @@ def test_pdf_glyph_boxes_from_the_font_where_pdfium_gives_ink_boxes(pingtan_2019
 
 
 @needs_corpus
+def test_pdf_compiled_part_is_built() -> None:
+    # CI tests and measures the reader `make venv` installs, with its C part (.ci/run installs the compiler)
+    if pdf_reader._bulk is None:
+        if os.environ.get("CI"):
+            pytest.fail("nianbao.readers._pdfium_bulk is not built: `pip install -e .` needs a C compiler")
+        pytest.skip("nianbao.readers._pdfium_bulk is not built (no C compiler at install)")
+
+
+@pytest.mark.parametrize("source", ["hongze-district_2023.pdf", "hongze-district_2024.pdf", "printed"])
+def test_pdf_compiled_part_reads_what_the_ctypes_calls_read(source: str, request: pytest.FixtureRequest,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # the C loop and the ctypes calls it replaces give the same characters, boxes and path pieces, bit for bit
+    if pdf_reader._bulk is None:
+        pytest.skip("nianbao.readers._pdfium_bulk is not built")
+    if source == "printed":
+        path = request.getfixturevalue("pingtan_2019_printed_pdf")
+    else:
+        if not CORPUS.is_dir():
+            pytest.skip("../shared/corpus is not there")
+        path = CORPUS / source
+
+    def pages() -> list[tuple[list[pdf_reader.Char], list[tuple[float, float, float, float]]]]:
+        document = pdfium.PdfDocument(path)
+        try:
+            read = []
+            for index in range(len(document)):
+                page = document[index]
+                top = pdf_reader._page_top(page.raw)
+                read.append((pdf_reader._page_chars(page.raw, top), pdf_reader._page_segments(page.raw, top)))
+                page.close()
+            return read
+        finally:
+            document.close()
+
+    compiled, compiled_rows = pages(), read_pdf(path).rows
+    monkeypatch.setattr(pdf_reader, "_bulk", None)
+    assert pages() == compiled
+    assert read_pdf(path).rows == compiled_rows
+    chars = sum(len(page_chars) for page_chars, _ in compiled)
+    segments = sum(len(page_segments) for _, page_segments in compiled)
+    # chars: the text objects pypdfium2's get_objects() finds on the five pages, one character each in these
+    # files; segments: what the reader found at b1e75a4, before the C part
+    expected = {"hongze-district_2023.pdf": (2078, 1264), "hongze-district_2024.pdf": (2243, 1270)}
+    if source in expected:
+        assert (chars, segments) == expected[source]
+    else:
+        assert chars > 1000 and segments > 100
+
+
 def test_pdf_running_text_in_page_frame_is_text(hongze_2023: Document) -> None:
     texts = [row.text for row in text_rows(hongze_2023)]
     headings = [

@@ -29,6 +29,13 @@ from nianbao.normalize import UNKNOWN_CHARACTER, between_ascii_words, join_lines
 from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
 from nianbao.readers.scan import scan_pdf_pages
 
+try:
+    from nianbao.readers import _pdfium_bulk as _bulk
+except ImportError:  # not built (setup.py builds it where there is a C compiler): the same calls through ctypes
+    _bulk = None
+else:  # it calls the functions of the PDFium that pypdfium2 loaded
+    _bulk.bind({name: ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value for name in _bulk.FUNCTIONS})
+
 Slot = tuple[int, int]  # (row, column) of a table
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
 
@@ -156,22 +163,11 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
     if not handle:
         return []
     try:
-        count = pdfium_c.FPDFText_CountChars(handle)
-        if count <= 0:
+        kept, codes, box_values, matrix_values, font_sizes = _char_arrays(handle)
+        if not kept:
             return []
-        text_page = _handle(handle)
-        codes = _code_points(handle, text_page, count)
-        kept = [index for index, code in enumerate(codes)
-                if code not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
-        # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
-        boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
-        deque(map(_char_loose_box, repeat(text_page), kept, _slots(boxes, len(kept))), maxlen=0)
-        deque(map(_char_matrix, repeat(text_page), kept, _slots(matrices, len(kept))), maxlen=0)
-        font_sizes = list(map(_char_font_size, repeat(text_page), kept))
-        box_values = memoryview(boxes).cast("B").cast("f").tolist()  # left, top, right, bottom
-        matrix_values = memoryview(matrices).cast("B").cast("f").tolist()  # a, b, c, d, e, f
         # column by column, each a list made in one pass (a char at a time costs several times more)
-        texts = [_character(code) for code in map(codes.__getitem__, kept)]
+        texts = list(map(_character, codes))
         lefts, rights = box_values[0::4], box_values[2::4]
         bottoms = [page_top - bottom for bottom in box_values[3::4]]
         sizes = list(map(mul, font_sizes, map(hypot, matrix_values[2::6], matrix_values[3::6])))
@@ -180,15 +176,48 @@ def _page_chars(page: Any, page_top: float) -> list[Char]:
         moved = [slot for slot, (e, left) in enumerate(zip(matrix_values[4::6], lefts))
                  if not abs(e - left) <= _SAME_POINT]
         if moved:
-            chars = [(kept[slot], codes[kept[slot]], font_sizes[slot], tuple(matrix_values[6 * slot:6 * slot + 6]),
+            chars = [(kept[slot], codes[slot], font_sizes[slot], tuple(matrix_values[6 * slot:6 * slot + 6]),
                       lefts[slot]) for slot in moved]
-            for slot, box in zip(moved, _moved_boxes(text_page, chars, page_top)):
+            for slot, box in zip(moved, _moved_boxes(_handle(handle), chars, page_top)):
                 if box is not None:
                     lefts[slot], tops[slot], rights[slot], bottoms[slot] = box
         # tuple.__new__ makes each Char in C (the NamedTuple's own __new__ is a Python function)
         return list(map(tuple.__new__, repeat(Char), zip(texts, lefts, tops, rights, bottoms)))
     finally:
         pdfium_c.FPDFText_ClosePage(handle)
+
+
+def _char_arrays(handle: Any) -> tuple[list[int], list[int], list[float], list[float], list[float]]:
+    """The chars of a text page that the file prints (not the spaces, line breaks and hyphens PDFium
+    generated), as columns: index, code point (0 for a glyph the file maps to none), loose box (left, top,
+    right, bottom, four values a char), matrix (a, b, c, d, e, f, six a char), font size."""
+    if _bulk is not None:
+        indexes, codes, boxes, matrices, font_sizes = _bulk.chars(_address(handle))
+        return (_unpack(indexes, "i"), _unpack(codes, "I"), _unpack(boxes, "f"), _unpack(matrices, "f"),
+                _unpack(font_sizes, "d"))
+    count = pdfium_c.FPDFText_CountChars(handle)
+    if count <= 0:
+        return [], [], [], [], []
+    text_page = _handle(handle)
+    codes = _code_points(handle, text_page, count)
+    kept = [index for index, code in enumerate(codes)
+            if code not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
+    # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
+    boxes, matrices = (pdfium_c.FS_RECTF * len(kept))(), (pdfium_c.FS_MATRIX * len(kept))()
+    deque(map(_char_loose_box, repeat(text_page), kept, _slots(boxes, len(kept))), maxlen=0)
+    deque(map(_char_matrix, repeat(text_page), kept, _slots(matrices, len(kept))), maxlen=0)
+    font_sizes = list(map(_char_font_size, repeat(text_page), kept))
+    return (kept, list(map(codes.__getitem__, kept)), _unpack(boxes, "f"), _unpack(matrices, "f"), font_sizes)
+
+
+def _unpack(packed: Any, code: str) -> list[Any]:
+    """The values of a packed array (bytes or a ctypes array) of one struct type code."""
+    return memoryview(packed).cast("B").cast(code).tolist()
+
+
+def _address(pointer: Any) -> int:
+    """A PDFium handle's address (0 for none)."""
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
 def _code_points(handle: Any, text_page: _Handle, count: int) -> list[int]:
@@ -278,8 +307,13 @@ def _page_top(page: Any) -> float:
 
 def _page_segments(page: Any, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
-    items = list(map(_get_object, repeat(_handle(page)), range(pdfium_c.FPDFPage_CountObjects(page))))
-    kinds = list(map(_object_type, items))
+    if _bulk is not None:
+        addresses, kinds = _bulk.objects(_address(page))
+        items = list(map(_Handle, _unpack(addresses, "P")))
+        kinds = _unpack(kinds, "i")
+    else:
+        items = list(map(_get_object, repeat(_handle(page)), range(pdfium_c.FPDFPage_CountObjects(page))))
+        kinds = list(map(_object_type, items))
     paths = [(item, _IDENTITY) for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
     for form in (item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_FORM):
         paths += _form_paths(form, _IDENTITY)
@@ -307,34 +341,43 @@ def _path_segments(paths: list[tuple[_Handle, Matrix]], page_top: float) -> list
     a piece joins the previous point unless it starts a subpath (a move, or the path's first point), and a
     subpath whose last piece closes it also joins its last point to its first.
     """
-    handles = [path for path, _ in paths]
-    counts = list(map(_count_pieces, handles))
-    pieces = [_get_piece(path, index) for path, count in zip(handles, counts) for index in range(count)]
-    if not pieces:
+    counts, flat, point_values, kinds, closes = _path_arrays([path for path, _ in paths])
+    if not kinds:
         return []
-    # PDFium writes every matrix and point into arrays, read back in one go
-    matrix_array = (pdfium_c.FS_MATRIX * len(paths))()
-    deque(map(_object_matrix_into, handles, _slots(matrix_array, len(paths))), maxlen=0)
-    flat = memoryview(matrix_array).cast("B").cast("f").tolist()
     matrices = [matrix if outer is _IDENTITY else _compose(matrix, outer)
                 for matrix, (_, outer) in zip(zip(*[iter(flat)] * 6), paths)]
-    points = (ctypes.c_float * (2 * len(pieces)))()
-    slots = _slots(points, 2 * len(pieces))
-    deque(map(_piece_point, pieces, slots[0::2], slots[1::2]), maxlen=0)
-    point_values = memoryview(points).cast("B").cast("f").tolist()
     corners = [(a * px + c * py + e, page_top - (b * px + d * py + f))
                for (a, b, c, d, e, f), px, py in zip(chain.from_iterable(map(repeat, matrices, counts)),
                                                      point_values[0::2], point_values[1::2])]
-    starts = [kind == pdfium_c.FPDF_SEGMENT_MOVETO for kind in map(_piece_type, pieces)]
+    starts = [kind == pdfium_c.FPDF_SEGMENT_MOVETO for kind in kinds]
     for first in accumulate(counts[:-1], initial=0):
         if first < len(starts):  # (after empty paths at the end, a first index may lie past the last point)
             starts[first] = True
     segments = [(*here, *there) for here, there, joins in zip(corners, corners[1:], starts[1:]) if not joins]
     begins = [index for index, start in enumerate(starts) if start]
     for begin, end in zip(begins, (*begins[1:], len(starts))):
-        if corners[end - 1] != corners[begin] and _piece_closes(pieces[end - 1]):
+        if corners[end - 1] != corners[begin] and closes[end - 1]:
             segments.append((*corners[end - 1], *corners[begin]))
     return segments
+
+
+def _path_arrays(paths: list[_Handle]) -> tuple[list[int], list[float], list[float], list[int], list[int]]:
+    """Path objects as columns: per path its piece count and matrix (six values), per piece its point (two
+    values), type and whether it closes its subpath."""
+    if _bulk is not None:
+        counts, matrices, points, kinds, closes = _bulk.pieces((ctypes.c_void_p * len(paths))(*paths))
+        return _unpack(counts, "i"), _unpack(matrices, "f"), _unpack(points, "f"), _unpack(kinds, "i"), \
+            _unpack(closes, "i")
+    counts = [max(count, 0) for count in map(_count_pieces, paths)]
+    pieces = [_get_piece(path, index) for path, count in zip(paths, counts) for index in range(count)]
+    # PDFium writes every matrix and point into arrays, read back in one go
+    matrices = (pdfium_c.FS_MATRIX * len(paths))()
+    deque(map(_object_matrix_into, paths, _slots(matrices, len(paths))), maxlen=0)
+    points = (ctypes.c_float * (2 * len(pieces)))()
+    slots = _slots(points, 2 * len(pieces))
+    deque(map(_piece_point, pieces, slots[0::2], slots[1::2]), maxlen=0)
+    return (counts, _unpack(matrices, "f"), _unpack(points, "f"), list(map(_piece_type, pieces)),
+            list(map(_piece_closes, pieces)))
 
 
 def _object_matrix(item: _Handle) -> Matrix:
