@@ -50,7 +50,8 @@ ENV_READY := $(if $(OWN_VENV),$(STAMP),check-env)
 
 find_files = $(shell find $(1) -type f $(2) -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null | LC_ALL=C sort)
 TABLES := $(addprefix $(PROCESSED)/,reports.csv values.csv checks.csv codebook.csv)
-ENGINE := $(call find_files,nianbao)
+# (the engine's sources: its compiled part is rebuilt from its .c by `make venv`, and rebuilding it changes nothing)
+ENGINE := $(call find_files,nianbao,-not -name '*.so')
 RAW_FILES := $(call find_files,$(RAW))
 HELPERS := $(wildcard helpers.py) $(call find_files,helpers,-name '*.py')
 LABELS := $(wildcard data/*.csv)
@@ -92,6 +93,8 @@ $(STAMP): requirements.txt $(wildcard pyproject.toml setup.py nianbao/readers/*.
 	"$(VENV)/bin/python" -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt
 	@if [ -f pyproject.toml ]; then \
 	  "$(VENV)/bin/python" -m pip install --disable-pip-version-check --progress-bar off --no-deps -e .; fi
+	@"$(VENV)/bin/python" -c 'import nianbao.readers._pdfium_bulk' 2>/dev/null \
+	  || echo "note: the PDF reader's C part was not built (no C compiler?): PDFs read the same rows, more slowly"
 	@touch "$@"
 else
 venv: check-env

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -154,19 +156,33 @@ def test_pdf_glyph_boxes_from_the_font_where_pdfium_gives_ink_boxes(pingtan_2019
                for row in text_rows(pingtan_2019_printed))
 
 
-@needs_corpus
 def test_pdf_compiled_part_is_built() -> None:
     # CI tests and measures the reader `make venv` installs, with its C part (.ci/run installs the compiler)
     if pdf_reader._bulk is None:
         if os.environ.get("CI"):
-            pytest.fail("nianbao.readers._pdfium_bulk is not built: `pip install -e .` needs a C compiler")
+            pytest.fail("nianbao.readers._pdfium_bulk is not built or not current: `pip install -e .` with a C compiler")
         pytest.skip("nianbao.readers._pdfium_bulk is not built (no C compiler at install)")
 
 
+def both_ways(function: Any, *arguments: Any) -> tuple[Any, Any]:
+    """What ``function`` returns with the reader's C part and with the ctypes calls alone."""
+    compiled = function(*arguments)
+    bulk, pdf_reader._bulk = pdf_reader._bulk, None
+    try:
+        return compiled, function(*arguments)
+    finally:
+        pdf_reader._bulk = bulk
+
+
+def addresses(objects: tuple[list[Any], list[int]]) -> tuple[list[int | None], list[int]]:
+    return [item.value for item in objects[0]], objects[1]
+
+
 @pytest.mark.parametrize("source", ["hongze-district_2023.pdf", "hongze-district_2024.pdf", "printed"])
-def test_pdf_compiled_part_reads_what_the_ctypes_calls_read(source: str, request: pytest.FixtureRequest,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    # the C loop and the ctypes calls it replaces give the same characters, boxes and path pieces, bit for bit
+def test_pdf_compiled_part_reads_what_the_ctypes_calls_read(source: str, request: pytest.FixtureRequest) -> None:
+    # The C loops and the ctypes calls they replace give the same PDFium answers, bit for bit: each kept char's
+    # index, code point, loose box, matrix and font size; each object's type; each path piece's point, type and
+    # close flag; and so the same chars, segments and rows.
     if pdf_reader._bulk is None:
         pytest.skip("nianbao.readers._pdfium_bulk is not built")
     if source == "printed":
@@ -175,35 +191,47 @@ def test_pdf_compiled_part_reads_what_the_ctypes_calls_read(source: str, request
         if not CORPUS.is_dir():
             pytest.skip("../shared/corpus is not there")
         path = CORPUS / source
-
-    def pages() -> list[tuple[list[pdf_reader.Char], list[tuple[float, float, float, float]]]]:
-        document = pdfium.PdfDocument(path)
-        try:
-            read = []
-            for index in range(len(document)):
-                page = document[index]
+    chars = segments = pieces = 0
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            text_page = pdfium_c.FPDFText_LoadPage(page.raw)
+            try:
+                compiled, through_ctypes = both_ways(pdf_reader._char_arrays, text_page)
+                assert compiled == through_ctypes
+                compiled, through_ctypes = both_ways(lambda: addresses(pdf_reader._page_objects(page.raw)))
+                assert compiled == through_ctypes
+                items, kinds = pdf_reader._page_objects(page.raw)
+                paths = [item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
+                compiled, through_ctypes = both_ways(pdf_reader._path_arrays, paths)
+                assert compiled == through_ctypes
                 top = pdf_reader._page_top(page.raw)
-                read.append((pdf_reader._page_chars(page.raw, top), pdf_reader._page_segments(page.raw, top)))
+                compiled, through_ctypes = both_ways(pdf_reader._page_chars, page.raw, top)
+                assert compiled == through_ctypes
+                chars += len(compiled)
+                compiled, through_ctypes = both_ways(pdf_reader._page_segments, page.raw, top)
+                assert compiled == through_ctypes
+                segments += len(compiled)
+                pieces += len(pdf_reader._path_arrays(paths)[3])
+            finally:
+                pdfium_c.FPDFText_ClosePage(text_page)
                 page.close()
-            return read
-        finally:
-            document.close()
-
-    compiled, compiled_rows = pages(), read_pdf(path).rows
-    monkeypatch.setattr(pdf_reader, "_bulk", None)
-    assert pages() == compiled
-    assert read_pdf(path).rows == compiled_rows
-    chars = sum(len(page_chars) for page_chars, _ in compiled)
-    segments = sum(len(page_segments) for _, page_segments in compiled)
+    finally:
+        document.close()
+    compiled, through_ctypes = both_ways(lambda: read_pdf(path).rows)
+    assert compiled == through_ctypes
     # chars: the text objects pypdfium2's get_objects() finds on the five pages, one character each in these
-    # files; segments: what the reader found at b1e75a4, before the C part
-    expected = {"hongze-district_2023.pdf": (2078, 1264), "hongze-district_2024.pdf": (2243, 1270)}
+    # files; pieces: the sum of FPDFPath_CountSegments over their path objects; segments: what the reader found
+    # at b1e75a4, before the C part
+    expected = {"hongze-district_2023.pdf": (2078, 1652, 1264), "hongze-district_2024.pdf": (2243, 1661, 1270)}
     if source in expected:
-        assert (chars, segments) == expected[source]
+        assert (chars, pieces, segments) == expected[source]
     else:
         assert chars > 1000 and segments > 100
 
 
+@needs_corpus
 def test_pdf_running_text_in_page_frame_is_text(hongze_2023: Document) -> None:
     texts = [row.text for row in text_rows(hongze_2023)]
     headings = [

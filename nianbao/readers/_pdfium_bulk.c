@@ -8,6 +8,15 @@
  * It does not link PDFium: pdf.py passes the addresses of the functions of the library pypdfium2 loaded
  * (bind), so both always use one and the same library.
  */
+#if defined(_WIN32) && !defined(_WIN64)
+#error "32-bit Windows: PDFium's functions are __stdcall there, which the pointers below do not declare"
+#endif
+
+/* The SHA-256 of this file, which setup.py passes: pdf.py does not use a module built from another version. */
+#ifndef SOURCE_SHA256
+#define SOURCE_SHA256 ""
+#endif
+
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
@@ -54,8 +63,9 @@ static const struct { const char *name; void **slot; } functions[] = {
 };
 #define FUNCTION_COUNT (sizeof functions / sizeof functions[0])
 
-/* bind(addresses): a dict from each function's name to its address in the loaded PDFium. */
+/* bind(addresses): a dict from each function's name to its address in the loaded PDFium (all or none taken). */
 static PyObject *bind(PyObject *Py_UNUSED(self), PyObject *addresses) {
+    void *pointers[FUNCTION_COUNT];
     if (!PyDict_Check(addresses)) {
         PyErr_SetString(PyExc_TypeError, "bind() takes a dict of function addresses");
         return NULL;
@@ -66,14 +76,15 @@ static PyObject *bind(PyObject *Py_UNUSED(self), PyObject *addresses) {
             PyErr_Format(PyExc_KeyError, "bind(): no address for %s", functions[i].name);
             return NULL;
         }
-        void *pointer = PyLong_AsVoidPtr(address);
-        if (pointer == NULL) {
+        pointers[i] = PyLong_AsVoidPtr(address);
+        if (pointers[i] == NULL) {
             if (!PyErr_Occurred())
                 PyErr_Format(PyExc_ValueError, "bind(): a null address for %s", functions[i].name);
             return NULL;
         }
-        *functions[i].slot = pointer;
     }
+    for (size_t i = 0; i < FUNCTION_COUNT; i++)
+        *functions[i].slot = pointers[i];
     bound = 1;
     Py_RETURN_NONE;
 }
@@ -264,6 +275,9 @@ PyMODINIT_FUNC PyInit__pdfium_bulk(void) {
     }
     /* FUNCTIONS: the names bind() needs addresses for */
     if (PyModule_AddObject(self, "FUNCTIONS", names) < 0)
+        goto fail;
+    names = NULL; /* the module holds it now */
+    if (PyModule_AddStringConstant(self, "SOURCE_SHA256", SOURCE_SHA256) < 0)
         goto fail;
     return self;
 fail:

@@ -10,7 +10,9 @@ top one font size above the bottom), so that every cell reads as it did with pdf
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import threading
+import warnings
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -28,13 +30,6 @@ from nianbao.document import Document, ReadError, Row
 from nianbao.normalize import UNKNOWN_CHARACTER, between_ascii_words, join_lines, touches_ascii
 from nianbao.readers.pdf_tables import BBox, Point, Segment, Table, find_tables
 from nianbao.readers.scan import scan_pdf_pages
-
-try:
-    from nianbao.readers import _pdfium_bulk as _bulk
-except ImportError:  # not built (setup.py builds it where there is a C compiler): the same calls through ctypes
-    _bulk = None
-else:  # it calls the functions of the PDFium that pypdfium2 loaded
-    _bulk.bind({name: ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value for name in _bulk.FUNCTIONS})
 
 Slot = tuple[int, int]  # (row, column) of a table
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
@@ -90,6 +85,32 @@ _char_object = _untyped(pdfium_c.FPDFText_GetTextObject, _Handle)
 _object_font = _untyped(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # an address (None for no font)
 _font_descent = _untyped(pdfium_c.FPDFFont_GetDescent)
 _glyph_width = _untyped(pdfium_c.FPDFFont_GetGlyphWidth)
+
+
+def _compiled_part() -> Any:
+    """The C module that makes the calls below in bulk (``_pdfium_bulk.c``), bound to pypdfium2's PDFium; None
+    where it was not built (setup.py builds it where there is a C compiler), does not load, or was built from
+    another version of its source: then the same calls go through ctypes, reading the same rows more slowly."""
+    try:
+        from nianbao.readers import _pdfium_bulk
+    except ModuleNotFoundError:
+        return None
+    except ImportError as error:
+        warnings.warn(f"nianbao.readers._pdfium_bulk does not load ({error}): PDFs are read through ctypes, "
+                      "the same rows more slowly", stacklevel=2)
+        return None
+    source = Path(__file__).with_name("_pdfium_bulk.c")
+    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != _pdfium_bulk.SOURCE_SHA256:
+        warnings.warn(f"{_pdfium_bulk.__file__} was built from another version of {source.name} (run "
+                      "`pip install -e .` again): PDFs are read through ctypes, the same rows more slowly",
+                      stacklevel=2)
+        return None
+    _pdfium_bulk.bind({name: ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+                       for name in _pdfium_bulk.FUNCTIONS})
+    return _pdfium_bulk
+
+
+_bulk = _compiled_part()
 
 
 def _handle(pointer: Any) -> _Handle:
@@ -199,7 +220,9 @@ def _char_arrays(handle: Any) -> tuple[list[int], list[int], list[float], list[f
     if count <= 0:
         return [], [], [], [], []
     text_page = _handle(handle)
-    codes = _code_points(handle, text_page, count)
+    # each char's own code point: the page's text in one call leaves out glyphs without one, so that its units
+    # are not the chars one for one
+    codes = list(map(_char_unicode, repeat(text_page), range(count)))
     kept = [index for index, code in enumerate(codes)
             if code not in _MAYBE_GENERATED or not _char_is_generated(text_page, index)]
     # PDFium fills arrays of boxes and matrices, read back in one go: far cheaper than a field at a time
@@ -218,22 +241,6 @@ def _unpack(packed: Any, code: str) -> list[Any]:
 def _address(pointer: Any) -> int:
     """A PDFium handle's address (0 for none)."""
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
-
-
-def _code_points(handle: Any, text_page: _Handle, count: int) -> list[int]:
-    """Each char's code point (0 for a glyph the file maps to none).
-
-    The page's text in one call is one UTF-16 unit per char, with a terminator, except that it leaves out the
-    chars without a code point and takes two units for a char beyond the BMP: so when it is exactly ``count``
-    units long without surrogates, unit i is char i. Otherwise each char is asked for its own.
-    """
-    units = (ctypes.c_ushort * (count + 1))()
-    if pdfium_c.FPDFText_GetText(handle, 0, count, units) == count + 1:
-        codes = units[:count]
-        # U+FFFE stands there for a glyph without a code point, or for a hyphen: each char says which
-        if not any(0xD800 <= code < 0xE000 or code == 0xFFFE for code in set(codes)):
-            return codes
-    return list(map(_char_unicode, repeat(text_page), range(count)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -307,17 +314,20 @@ def _page_top(page: Any) -> float:
 
 def _page_segments(page: Any, page_top: float) -> list[Segment]:
     """Every straight piece of every drawn path (filled or stroked, inside forms too), in top-down coordinates."""
-    if _bulk is not None:
-        addresses, kinds = _bulk.objects(_address(page))
-        items = list(map(_Handle, _unpack(addresses, "P")))
-        kinds = _unpack(kinds, "i")
-    else:
-        items = list(map(_get_object, repeat(_handle(page)), range(pdfium_c.FPDFPage_CountObjects(page))))
-        kinds = list(map(_object_type, items))
+    items, kinds = _page_objects(page)
     paths = [(item, _IDENTITY) for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
     for form in (item for item, kind in zip(items, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_FORM):
         paths += _form_paths(form, _IDENTITY)
     return _path_segments(paths, page_top)
+
+
+def _page_objects(page: Any) -> tuple[list[_Handle], list[int]]:
+    """The page's top-level objects and the type of each."""
+    if _bulk is not None:
+        addresses, kinds = _bulk.objects(_address(page))
+        return list(map(_Handle, _unpack(addresses, "P"))), _unpack(kinds, "i")
+    items = list(map(_get_object, repeat(_handle(page)), range(pdfium_c.FPDFPage_CountObjects(page))))
+    return items, list(map(_object_type, items))
 
 
 def _form_paths(form: _Handle, outer: Matrix) -> list[tuple[_Handle, Matrix]]:
