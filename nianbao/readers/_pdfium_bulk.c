@@ -44,6 +44,11 @@ static int (*GetPieceClose)(void *piece);
 
 static int bound = 0;
 
+/* The codes of the chars PDFium may have generated itself (spaces, line breaks, hyphens): pdf.py's list. */
+#define MAX_GENERATED 8
+static unsigned int generated_codes[MAX_GENERATED];
+static size_t generated_count = 0;
+
 static const struct { const char *name; void **slot; } functions[] = {
     {"FPDFText_CountChars", (void **)&CountChars},
     {"FPDFText_GetUnicode", (void **)&GetUnicode},
@@ -63,12 +68,23 @@ static const struct { const char *name; void **slot; } functions[] = {
 };
 #define FUNCTION_COUNT (sizeof functions / sizeof functions[0])
 
-/* bind(addresses): a dict from each function's name to its address in the loaded PDFium (all or none taken). */
-static PyObject *bind(PyObject *Py_UNUSED(self), PyObject *addresses) {
+/* bind(addresses, generated): a dict from each function's name to its address in the loaded PDFium, and the
+ * codes of the chars PDFium may generate, a tuple of ints (all or nothing taken). */
+static PyObject *bind(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *addresses, *generated;
     void *pointers[FUNCTION_COUNT];
-    if (!PyDict_Check(addresses)) {
-        PyErr_SetString(PyExc_TypeError, "bind() takes a dict of function addresses");
+    unsigned int codes[MAX_GENERATED];
+    if (!PyArg_ParseTuple(args, "O!O!", &PyDict_Type, &addresses, &PyTuple_Type, &generated))
         return NULL;
+    Py_ssize_t code_count = PyTuple_GET_SIZE(generated);
+    if (code_count > MAX_GENERATED) {
+        PyErr_SetString(PyExc_ValueError, "bind(): more than 8 generated codes");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < code_count; i++) {
+        codes[i] = (unsigned int)PyLong_AsUnsignedLong(PyTuple_GET_ITEM(generated, i));
+        if (PyErr_Occurred())
+            return NULL;
     }
     for (size_t i = 0; i < FUNCTION_COUNT; i++) {
         PyObject *address = PyDict_GetItemString(addresses, functions[i].name);
@@ -85,6 +101,8 @@ static PyObject *bind(PyObject *Py_UNUSED(self), PyObject *addresses) {
     }
     for (size_t i = 0; i < FUNCTION_COUNT; i++)
         *functions[i].slot = pointers[i];
+    memcpy(generated_codes, codes, sizeof(unsigned int) * (size_t)code_count);
+    generated_count = (size_t)code_count;
     bound = 1;
     Py_RETURN_NONE;
 }
@@ -131,7 +149,9 @@ static PyObject *chars(PyObject *Py_UNUSED(self), PyObject *argument) {
     int kept = 0;
     for (int index = 0; index < count; index++) {
         unsigned int code = GetUnicode(text_page, index);
-        int maybe_generated = code == 0x20 || code == 0x0D || code == 0x0A || code == 0x02;
+        int maybe_generated = 0;
+        for (size_t i = 0; i < generated_count && !maybe_generated; i++)
+            maybe_generated = code == generated_codes[i];
         if (maybe_generated && IsGenerated(text_page, index))
             continue;
         indexes[kept] = index;
@@ -253,7 +273,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"bind", bind, METH_O, "Take PDFium's function addresses: a dict from name to address."},
+    {"bind", bind, METH_VARARGS, "Take PDFium's function addresses (a dict from name to address) and the codes "
+                                 "of the chars PDFium may generate (a tuple of ints)."},
     {"chars", chars, METH_O, "The kept chars of a text page: (indexes, codes, boxes, matrices, font_sizes)."},
     {"objects", objects, METH_O, "A page's top-level objects: (handles, types)."},
     {"pieces", pieces, METH_O, "Path objects' pieces: (counts, matrices, points, types, closes)."},

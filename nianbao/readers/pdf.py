@@ -4,7 +4,9 @@ PDFium (through pypdfium2) parses the file and gives each character with its box
 grid of ruled tables is rebuilt from the paths (``pdf_tables``) and the characters are put into cells and
 lines here. Characters are grouped into lines and words as pdfplumber groups them (3 pt tolerances), on
 the same boxes pdfminer computes (left and right from the advance width, bottom from the font's descent,
-top one font size above the bottom), so that every cell reads as it did with pdfplumber.
+top one font size above the bottom), so that every cell reads as it did with pdfplumber. PDFium answers a
+character or a path piece per call: its C part (``_pdfium_bulk.c``) makes those calls in bulk, and where it is
+not built they go through ctypes one by one.
 """
 
 from __future__ import annotations
@@ -55,12 +57,17 @@ class _Handle(ctypes.c_void_p):
     """A PDFium handle as a ctypes object (a subclass, so that ctypes returns it as it is, not as an int)."""
 
 
+def _address(pointer: Any) -> int:
+    """The address of a PDFium handle or function (0 for none)."""
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
 def _untyped(function: Any, restype: Any = ctypes.c_int) -> Any:
     """PDFium's ``function`` (from pypdfium2) without declared argument types: ctypes then passes ``_Handle``
-    and ``byref`` objects and small ints as they are, which costs half of a typed call (the hot loops below
-    make tens of thousands). Every argument must be one of those three. These calls are short and keep the GIL
+    and ``byref`` objects and small ints as they are, which costs half of a typed call (without the C part,
+    the loops below make tens of thousands). Every argument must be one of those three. These calls are short and keep the GIL
     (PYFUNCTYPE): releasing and taking it back would cost more than the call."""
-    call = ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    call = ctypes.PYFUNCTYPE(restype)(_address(function))
     call.argtypes = None
     return call
 
@@ -105,8 +112,8 @@ def _compiled_part() -> Any:
                       "`pip install -e .` again): PDFs are read through ctypes, the same rows more slowly",
                       stacklevel=2)
         return None
-    _pdfium_bulk.bind({name: ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
-                       for name in _pdfium_bulk.FUNCTIONS})
+    _pdfium_bulk.bind({name: _address(getattr(pdfium_c, name)) for name in _pdfium_bulk.FUNCTIONS},
+                      tuple(_MAYBE_GENERATED))
     return _pdfium_bulk
 
 
@@ -114,7 +121,7 @@ _bulk = _compiled_part()
 
 
 def _handle(pointer: Any) -> _Handle:
-    return _Handle(ctypes.cast(pointer, ctypes.c_void_p).value)
+    return _Handle(_address(pointer) or None)
 
 
 def _slots(array: Any, count: int) -> list[Any]:
@@ -236,11 +243,6 @@ def _char_arrays(handle: Any) -> tuple[list[int], list[int], list[float], list[f
 def _unpack(packed: Any, code: str) -> list[Any]:
     """The values of a packed array (bytes or a ctypes array) of one struct type code."""
     return memoryview(packed).cast("B").cast(code).tolist()
-
-
-def _address(pointer: Any) -> int:
-    """A PDFium handle's address (0 for none)."""
-    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
 @lru_cache(maxsize=1 << 16)
